@@ -1,0 +1,1 @@
+"""Hybrid retrieval, follow-up handling and cited answer composition over the index."""

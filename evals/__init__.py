@@ -1,0 +1,1 @@
+"""Offline evaluation harness: datasets, runs, metrics and reports."""

@@ -1,0 +1,150 @@
+"""Command line: `python -m indexer build | import-page | info`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from .errors import GuidelineQAError
+from .settings import Settings
+
+USAGE_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build or refresh an index from corpus folders or files")
+    b.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        help="corpus folder or file; repeat for several (default: corpus/)",
+    )
+    b.add_argument("--index", type=Path, help="index folder to write (default: index/)")
+    b.add_argument("--model", help="sentence-transformers model name or local path")
+    b.add_argument("--strict", action="store_true", help="exit with code 2 on any corpus problem")
+    b.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="do nothing when the index was built from this corpus with these settings",
+    )
+    b.add_argument(
+        "--exclude-headings",
+        action="store_true",
+        help="leave section headings (MedQuAD: the questions) out of the indexed text",
+    )
+    b.add_argument("--max-tokens", type=int, help="word pieces per chunk, special tokens included")
+
+    i = sub.add_parser("import-page", help="convert copied web pages into corpus Markdown articles")
+    i.add_argument("files", type=Path, nargs="+")
+    i.add_argument("--out", type=Path, required=True, help="folder for the .md files (e.g. corpus/articles)")
+    i.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    n = sub.add_parser("info", help="summarise an index without loading the model")
+    n.add_argument("--index", type=Path, help="index folder (default: index/)")
+    n.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
+
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "build":
+            return _build(settings, args)
+        if args.command == "import-page":
+            return _import_page(args)
+        return _info(settings, args)
+    except GuidelineQAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except ValueError as exc:  # settings validation
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; the previous index is unchanged", file=sys.stderr)
+        return 130
+
+
+def _build(settings: Settings, args) -> int:
+    chunk = settings.chunk
+    if args.exclude_headings:
+        chunk = dataclasses.replace(chunk, include_headings=False)
+    if args.max_tokens is not None:
+        chunk = dataclasses.replace(chunk, max_tokens=args.max_tokens)
+    settings = settings.replace(
+        corpus=tuple(args.corpus) if args.corpus else None, index=args.index, model=args.model, chunk=chunk
+    )
+    from .build import build_index, is_stale
+
+    if args.if_stale and not is_stale(settings):
+        print(f"index {settings.index} is up to date")
+        return 0
+    report = build_index(
+        settings,
+        strict=args.strict,
+        progress=sys.stderr.isatty(),
+        on_warning=lambda w: print(f"warning: {w}", file=sys.stderr),
+    )
+    print(report.summary())
+    return 0
+
+
+def _import_page(args) -> int:
+    from .corpus import decode
+    from .markdown import parse_markdown
+    from .webpage import page_to_markdown
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise GuidelineQAError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+        markdown = page_to_markdown(path, decode(path, data))
+        doc, warnings = parse_markdown(path, markdown)  # proves the output reads back as an article
+        for w in warnings:
+            print(f"warning: {path}: {w.reason}", file=sys.stderr)
+        out = args.out / f"{doc.id}.md"
+        if out.exists() and not args.force:
+            raise GuidelineQAError(f"{out} exists; pass --force to overwrite it")
+        out.write_text(markdown, encoding="utf-8")
+        print(f"{path} -> {out} ({len(doc.sections)} sections, {len(doc.references)} references)")
+    return 0
+
+
+def _info(settings: Settings, args) -> int:
+    from .store import read_manifest
+
+    index = args.index or settings.index
+    manifest = read_manifest(index)
+    counts = manifest.get("counts", {})
+    summary = {
+        "index": str(index),
+        "built_at": manifest.get("built_at"),
+        "model": manifest.get("model", {}).get("id"),
+        "dimension": manifest.get("model", {}).get("dimension"),
+        "documents": counts.get("documents"),
+        "sections": counts.get("sections"),
+        "chunks": counts.get("chunks"),
+        "references": counts.get("references"),
+        "unresolved_citations": counts.get("unresolved_citations"),
+        "warnings": len(manifest.get("warnings", [])),
+        "corpus": manifest.get("corpus", {}).get("paths"),
+        "chunker": manifest.get("chunker"),
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    width = max(len(k) for k in summary)
+    for key, value in summary.items():
+        print(f"{key:<{width}}  {value}")
+    for w in manifest.get("warnings", [])[:20]:
+        print(f"  warning: {w}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

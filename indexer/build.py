@@ -1,0 +1,240 @@
+"""Build an index from a corpus: parse, chunk, embed (reusing unchanged vectors), write, swap in."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import datetime as dt
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import store
+from .chunk import chunk_document, text_sha
+from .corpus import PARSER_VERSION, fingerprint, load_corpus
+from .errors import BuildError, IndexMismatch, IndexMissing
+from .settings import Settings
+
+
+@dataclass
+class BuildReport:
+    index: str
+    documents: int = 0
+    sections: int = 0
+    chunks: int = 0
+    references: int = 0
+    embedded: int = 0  # texts sent to the model in this build
+    reused: int = 0  # vectors taken from the previous index
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    unresolved_citations: int = 0
+    up_to_date: bool = False
+
+    def summary(self) -> str:
+        if self.up_to_date:
+            return f"index {self.index} is up to date ({self.documents} documents, {self.chunks} chunks)"
+        return (
+            f"built {self.index}: {self.documents} documents, {self.chunks} chunks "
+            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s, "
+            f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+        )
+
+
+def is_stale(settings: Settings) -> bool:
+    """True when the index is missing, unreadable, or was built from another corpus or with other settings."""
+    try:
+        manifest = store.read_manifest(settings.index)
+    except (IndexMissing, IndexMismatch):
+        return True
+    return (
+        manifest.get("corpus", {}).get("fingerprint") != fingerprint(settings.corpus)
+        or manifest.get("model", {}).get("requested") != settings.model
+        or manifest.get("chunker") != _chunker_settings(settings)
+    )
+
+
+def build_index(
+    settings: Settings,
+    *,
+    embedder=None,
+    strict: bool = False,
+    progress: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build settings.corpus into settings.index; the previous index serves until the final rename."""
+    started = time.perf_counter()
+    target = Path(settings.index)
+    _check_target(target)
+    report = BuildReport(index=str(target))
+
+    corpus = load_corpus(settings.corpus)
+    report.warnings = [str(p) for p in corpus.problems]
+    report.unresolved_citations = sum("is cited but not listed" in w for w in report.warnings)
+    for w in report.warnings:
+        if on_warning:
+            on_warning(w)
+    if strict and report.warnings:
+        raise BuildError(
+            f"--strict: {len(report.warnings)} problem(s) in the corpus; the index was not changed"
+        )
+    if not corpus.documents:
+        raise BuildError("the corpus has no usable documents; the index was not changed")
+
+    if embedder is None:
+        from .embed import Embedder
+
+        embedder = Embedder(settings.model, batch_size=settings.batch_size)
+
+    chunks = []
+    for doc in _progress(corpus.documents, progress, "chunking"):
+        chunks.extend(chunk_document(doc, embedder.count_tokens, settings.chunk))
+    if not chunks:
+        raise BuildError("the corpus produced no passages to index; the index was not changed")
+
+    cache = store.cached_vectors(target, embedder.model_id, embedder.dimension) if target.exists() else {}
+    shas = [text_sha(c.embed_text) for c in chunks]
+    missing = sorted({s: c.embed_text for s, c in zip(shas, chunks, strict=True) if s not in cache}.items())
+    if missing:
+        fresh = embedder.encode([t for _, t in missing], progress=progress)
+        cache.update(zip((s for s, _ in missing), fresh, strict=True))
+    vectors = np.stack([cache[s] for s in shas]).astype("float32", copy=False)
+    report.embedded = len(missing)
+    report.reused = len(chunks) - len(missing)
+
+    report.documents = len(corpus.documents)
+    report.sections = sum(len(d.sections) for d in corpus.documents)
+    report.chunks = len(chunks)
+    report.references = sum(len(d.references) for d in corpus.documents)
+    manifest = {
+        "format": store.FORMAT,
+        "schema_version": store.SCHEMA_VERSION,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "model": {
+            "requested": settings.model,
+            "id": embedder.model_id,
+            "dimension": embedder.dimension,
+            "max_seq_length": embedder.max_seq_length,
+        },
+        "chunker": _chunker_settings(settings),
+        "corpus": {
+            "paths": [str(p) for p in settings.corpus],
+            "fingerprint": corpus.fingerprint,
+            "files": corpus.files,
+            "parser_version": PARSER_VERSION,
+        },
+        "counts": {
+            "documents": report.documents,
+            "sections": report.sections,
+            "chunks": report.chunks,
+            "references": report.references,
+            "unresolved_citations": report.unresolved_citations,
+            "documents_by_kind": _by_kind(corpus.documents),
+        },
+        "build": {"embedded": report.embedded, "reused": report.reused},
+        "warnings": report.warnings,
+    }
+
+    with _building(target) as staging:
+        store.write_store(staging / store.STORE, corpus.documents, chunks)
+        store.write_vectors(staging / store.VECTORS, vectors)
+        report.seconds = round(time.perf_counter() - started, 2)
+        manifest["build"]["seconds"] = report.seconds
+        store.write_manifest(staging / store.MANIFEST, manifest)
+    return report
+
+
+def _chunker_settings(settings: Settings) -> dict:
+    return asdict(settings.chunk)
+
+
+def _by_kind(documents) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for d in documents:
+        out[d.kind] = out.get(d.kind, 0) + 1
+    return out
+
+
+def _progress(items, enabled: bool, desc: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", file=sys.stderr, leave=False)
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise IndexMismatch(f"--index {target} is a file, not an index folder; choose another path")
+    if target.is_dir() and any(target.iterdir()) and not store.is_index_dir(target):
+        raise IndexMismatch(
+            f"--index {target} holds files that are not a guideline-qa index; refusing to replace them. "
+            "Choose an empty or new folder."
+        )
+
+
+@contextlib.contextmanager
+def _building(target: Path) -> Iterator[Path]:
+    """A staging folder beside target, swapped into place only when the body finished without error."""
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    lock_path = parent / f".{target.name}.lock"
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build of {target} is running; try again when it finishes") from None
+        for stale in parent.glob(f".{target.name}.building-*"):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed outright
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
+        try:
+            yield staging
+            _fsync_tree(staging)
+            _swap_into_place(staging, target.resolve())
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Exchange staging and target in one step where the kernel allows, so readers never see a gap."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        rc = renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE)
+        if rc == 0:
+            return  # staging now holds the old index, which the caller removes
+    # No atomic exchange on this system: move the old index aside, then the new one in.
+    aside = staging.with_name(staging.name + "-old")
+    os.rename(target, aside)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        os.rename(aside, target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)

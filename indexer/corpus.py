@@ -1,0 +1,164 @@
+"""Find corpus files, hand each to its parser, and link articles to the reference texts they cite.
+
+What a file is follows from where it lies and how it ends:
+  *.md outside a `sources/` folder   our article format (front matter + cited sections)
+  *.md, *.txt inside `sources/`      full text of a reference (front matter optional)
+  *.txt elsewhere                    an article page as copied from the web (see webpage.py)
+  *.xml                              MedQuAD
+README, LICENSE and similar files, hidden files and anything else are not corpus content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError
+from .markdown import parse_markdown
+from .medquad import parse_medquad
+from .model import Document
+from .webpage import page_to_markdown
+
+# Bump when parsing or chunking changes what a file turns into, so indexes built before count as stale.
+PARSER_VERSION = 1
+_NOT_CONTENT = {"readme", "license", "licence", "copying", "notice", "source_commit", "changelog"}
+_SUFFIXES = {".md", ".txt", ".xml"}
+
+
+@dataclass
+class Corpus:
+    documents: list[Document] = field(default_factory=list)
+    problems: list[CorpusError] = field(default_factory=list)  # files skipped or kept with a warning
+    fingerprint: str = ""
+    files: int = 0
+
+
+def corpus_files(roots: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[CorpusError]]:
+    """(root, file) pairs in a stable order, and the folders or roots that could not be read."""
+    found: list[tuple[Path, Path]] = []
+    problems: list[CorpusError] = []
+    for root in roots:
+        if root.is_file():
+            found.append((root.parent, root))
+            continue
+        if not root.is_dir():
+            problems.append(CorpusError(root, "corpus folder does not exist or cannot be read"))
+            continue
+
+        def unreadable(exc: OSError, root: Path = root) -> None:
+            problems.append(CorpusError(exc.filename or root, f"cannot read folder ({exc.strerror or exc})"))
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                stem = name.rsplit(".", 1)[0].lower()
+                if name.startswith(".") or stem in _NOT_CONTENT or path.suffix.lower() not in _SUFFIXES:
+                    continue
+                found.append((root, path))
+    return found, problems
+
+
+def load_corpus(roots: Sequence[Path]) -> Corpus:
+    corpus = Corpus()
+    files, corpus.problems = corpus_files(roots)
+    corpus.files = len(files)
+    digest = hashlib.sha256(f"parser {PARSER_VERSION}\n".encode())
+    by_path: dict[Path, Document] = {}
+    seen_ids: dict[str, Path] = {}
+    for root, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            corpus.problems.append(CorpusError(path, f"cannot read file ({exc.strerror or exc})"))
+            continue
+        digest.update(_digest_entry(root, path, data))
+        try:
+            doc, warnings = parse_file(root, path, data)
+        except CorpusError as exc:
+            corpus.problems.append(exc)
+            continue
+        corpus.problems.extend(warnings)
+        if doc.id in seen_ids:
+            corpus.problems.append(
+                CorpusError(path, f"document id {doc.id!r} is already used by {seen_ids[doc.id]}; skipped")
+            )
+            continue
+        seen_ids[doc.id] = path
+        by_path[path.resolve()] = doc
+        corpus.documents.append(doc)
+    _link_sources(corpus, by_path, roots)
+    corpus.fingerprint = digest.hexdigest()
+    return corpus
+
+
+def fingerprint(roots: Sequence[Path]) -> str:
+    """The corpus fingerprint load_corpus would compute, without parsing anything."""
+    digest = hashlib.sha256(f"parser {PARSER_VERSION}\n".encode())
+    files, _ = corpus_files(roots)
+    for root, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        digest.update(_digest_entry(root, path, data))
+    return digest.hexdigest()
+
+
+def _digest_entry(root: Path, path: Path, data: bytes) -> bytes:
+    return f"{path.relative_to(root)}\0{hashlib.sha256(data).hexdigest()}\n".encode()
+
+
+def parse_file(root: Path, path: Path, data: bytes) -> tuple[Document, list[CorpusError]]:
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        collection = path.parent.name if path.parent != root else root.name
+        return parse_medquad(path, data, collection=collection), []
+    text = decode(path, data)
+    in_sources = "sources" in path.relative_to(root).parts[:-1]
+    if in_sources:
+        return parse_markdown(path, text, kind="source")
+    if suffix == ".txt":
+        doc, warnings = parse_markdown(path, page_to_markdown(path, text), kind="article")
+        # Line numbers would point into the converted text, not the page the user has.
+        return doc, [CorpusError(path, w.reason) for w in warnings]
+    return parse_markdown(path, text, kind="article")
+
+
+def decode(path: Path, data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CorpusError(
+            path,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded); save the file as UTF-8",
+            line=line,
+        ) from None
+    if "\x00" in text:
+        raise CorpusError(path, "looks like a binary file (contains NUL bytes), not text")
+    return text.removeprefix("\ufeff")
+
+
+def _link_sources(corpus: Corpus, by_path: dict[Path, Document], roots: Sequence[Path]) -> None:
+    """Point each reference's `source_file` at the indexed document holding that text."""
+    for doc in corpus.documents:
+        for ref in doc.references:
+            if not ref.source_file:
+                continue
+            candidates = [(Path(doc.path).parent / ref.source_file).resolve()]
+            candidates += [(root / ref.source_file).resolve() for root in roots]
+            target = next((by_path[c] for c in candidates if c in by_path), None)
+            if target is None:
+                corpus.problems.append(
+                    CorpusError(
+                        doc.path,
+                        f"reference [{ref.n}] names source_file {ref.source_file!r}, "
+                        "which is not an indexed file of this corpus",
+                    )
+                )
+            else:
+                doc.meta.setdefault("source_docs", {})[str(ref.n)] = target.id

