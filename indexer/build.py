@@ -100,7 +100,7 @@ def build_index(
     if not chunks:
         raise BuildError("the corpus produced no passages to index; the index was not changed")
 
-    cache = store.cached_vectors(target, embedder.model_id, embedder.dimension) if target.exists() else {}
+    cache = store.cached_vectors(target, embedder.model_id) if target.exists() else {}
     shas = [text_sha(c.embed_text) for c in chunks]
     missing = sorted({s: c.embed_text for s, c in zip(shas, chunks, strict=True) if s not in cache}.items())
     if missing:
@@ -121,7 +121,7 @@ def build_index(
         "model": {
             "requested": settings.model,
             "id": embedder.model_id,
-            "dimension": embedder.dimension,
+            "dimension": int(vectors.shape[1]),
             "max_seq_length": embedder.max_seq_length,
         },
         "chunker": _chunker_settings(settings),

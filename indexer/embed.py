@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,39 +39,64 @@ def resolve_model(name: str) -> tuple[str, str]:
 
 
 class Embedder:
-    """One loaded model: token counting for the chunker and normalised embeddings for FAISS."""
+    """One embedding model: token counting for the chunker and normalised embeddings for FAISS.
+
+    The tokenizer loads from the model's tokenizer.json without torch; the network itself loads on the
+    first encode, so a rebuild that finds every vector in the previous index never imports torch.
+    """
 
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64) -> None:
         if not 1 <= batch_size <= 4096:
             raise ValueError(f"batch_size must be between 1 and 4096, got {batch_size}")
-        self.model_id, location = resolve_model(model)
+        self.model_id, self._location = resolve_model(model)
+        self._requested = model
         self.batch_size = batch_size
-        try:
-            import transformers
-            from sentence_transformers import SentenceTransformer
-
-            transformers.logging.set_verbosity_error()  # chunks are sized by us; length warnings are noise
-            transformers.logging.disable_progress_bar()
-            self._model = SentenceTransformer(location, device="cpu")
-        except Exception as exc:  # the library raises many kinds; the user needs one line
-            raise BuildError(
-                f"cannot load embedding model {model!r} from local files ({type(exc).__name__}). "
-                "Models are never downloaded: pass a sentence-transformers model folder or an installed name."
-            ) from None
-        self.dimension = int(self._model.get_embedding_dimension())
-        self.max_seq_length = int(self._model.max_seq_length)
+        self._model = None
+        self._tokenizer = _fast_tokenizer(Path(self._location))
+        if self._tokenizer is None:
+            self._load()  # no tokenizer.json: count with the model's own tokenizer
         self.texts_embedded = 0  # counts real model calls, so tests and reports can see cache hits
+
+    def _load(self):
+        if self._model is None:
+            try:
+                import transformers
+                from sentence_transformers import SentenceTransformer
+
+                transformers.logging.set_verbosity_error()  # chunks are sized by us; length warnings are noise
+                transformers.logging.disable_progress_bar()
+                self._model = SentenceTransformer(self._location, device="cpu")
+            except Exception as exc:  # the library raises many kinds; the user needs one line
+                raise BuildError(
+                    f"cannot load embedding model {self._requested!r} from local files ({type(exc).__name__}). "
+                    "Models are never downloaded: pass a sentence-transformers model folder or an installed name."
+                ) from None
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self._load().get_embedding_dimension())
+
+    @property
+    def max_seq_length(self) -> int:
+        config = Path(self._location) / "sentence_bert_config.json"
+        if self._model is None and config.is_file():
+            return int(json.loads(config.read_text())["max_seq_length"])
+        return int(self._load().max_seq_length)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        ids = self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        if self._tokenizer is not None:
+            return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        ids = self._load().tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(x) for x in ids]
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        model = self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype="float32")
-        vectors = self._model.encode(
+        vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
@@ -79,3 +105,15 @@ class Embedder:
         )
         self.texts_embedded += len(texts)
         return np.ascontiguousarray(vectors, dtype="float32")
+
+
+def _fast_tokenizer(location: Path):
+    path = location / "tokenizer.json"
+    if not path.is_file():
+        return None
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer

@@ -115,7 +115,7 @@ def _references(path: Path, raw: object) -> list[Reference]:
 
 def _plain_meta(meta: dict) -> dict:
     out = {}
-    for key in ("updated", "review_status", "tags", "sample", "collection"):
+    for key in ("updated", "review_status", "tags", "sample", "note", "collection"):
         value = meta.get(key)
         if isinstance(value, dt.date):
             value = value.isoformat()

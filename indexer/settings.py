@@ -38,11 +38,57 @@ class ChunkSettings:
 
 
 @dataclass(frozen=True)
+class RetrievalSettings:
+    """Hybrid retrieval knobs; docs/retrieval.md says which data chose the defaults."""
+
+    top_k: int = 8  # passages returned after fusion
+    candidates: int = 50  # passages each retriever contributes before fusion
+    rrf_k: int = 60  # reciprocal rank fusion constant: score = sum 1 / (rrf_k + rank)
+    scope_weight: float = 1.25  # multiplier on the fused score of passages of the article in scope
+    history_turns: int = 2  # earlier questions a follow-up may borrow context from
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.top_k <= 50:
+            raise ValueError(f"top_k must be between 1 and 50, got {self.top_k}")
+        if not self.top_k <= self.candidates <= 1000:
+            raise ValueError(f"candidates must be between top_k ({self.top_k}) and 1000, got {self.candidates}")
+        if self.rrf_k < 1:
+            raise ValueError(f"rrf_k must be at least 1, got {self.rrf_k}")
+        if self.scope_weight < 1:
+            raise ValueError(f"scope_weight must be at least 1, got {self.scope_weight}")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Extractive composition and abstention; thresholds calibrated as docs/answers.md describes."""
+
+    max_sentences: int = 4
+    max_passages: int = 4  # passages whose sentences may enter the answer
+    min_sentence_share: float = 0.3  # top passage: sentences scoring at least this share of the best
+    other_passage_share: float = 0.75  # other passages: only sentences nearly as pertinent as the best
+    # A passage is evidence when its cosine to the question is at least min_dense and it holds at least
+    # min_overlap of the question's terms (idf-weighted); or when its cosine alone reaches strong_dense;
+    # or when it holds nearly every term of the question (strong_overlap), rare ones included.
+    min_dense: float = 0.33
+    min_overlap: float = 0.27
+    strong_dense: float = 0.65
+    strong_overlap: float = 0.9
+    max_question_chars: int = 2000
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_sentences <= 20:
+            raise ValueError(f"max_sentences must be between 1 and 20, got {self.max_sentences}")
+
+
+@dataclass(frozen=True)
 class Settings:
     corpus: tuple[Path, ...] = (Path("corpus"),)
     index: Path = Path("index")
     model: str = DEFAULT_MODEL
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    log_questions: Path | None = None  # questions are never logged unless this names a file
     batch_size: int = 64
     disclaimer: str = DEFAULT_DISCLAIMER
 
@@ -65,6 +111,10 @@ class Settings:
             changes["disclaimer"] = v
         if v := env.get(ENV_PREFIX + "BATCH_SIZE"):
             changes["batch_size"] = _int(ENV_PREFIX + "BATCH_SIZE", v)
+        if v := env.get(ENV_PREFIX + "TOP_K"):
+            changes["retrieval"] = dataclasses.replace(base.retrieval, top_k=_int(ENV_PREFIX + "TOP_K", v))
+        if v := env.get(ENV_PREFIX + "LOG_QUESTIONS"):
+            changes["log_questions"] = Path(v)
         if v := env.get(ENV_PREFIX + "MAX_TOKENS"):
             changes["chunk"] = dataclasses.replace(base.chunk, max_tokens=_int(ENV_PREFIX + "MAX_TOKENS", v))
         return base.replace(**changes)

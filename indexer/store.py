@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 from .chunk import text_sha
 from .errors import IndexMismatch, IndexMissing
 from .model import Chunk, Document
+from .terms import content_terms
 
 FORMAT = "guideline-qa-index"
 SCHEMA_VERSION = 1
@@ -48,6 +50,7 @@ CREATE TABLE chunks (
 );
 CREATE INDEX chunks_section ON chunks(section_id);
 CREATE INDEX chunks_doc ON chunks(doc_id);
+CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE chunks_fts USING fts5(
     embed_text, content='chunks', content_rowid='row', tokenize='porter unicode61'
 );
@@ -92,7 +95,10 @@ def write_store(path: Path, documents: Sequence[Document], chunks: Sequence[Chun
                 ),
             )
             con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
-        con.execute("VACUUM")
+            df: Counter[str] = Counter()
+            for c in chunks:
+                df.update(content_terms(c.embed_text))
+            con.executemany("INSERT INTO term_df VALUES (?, ?)", df.items())
     finally:
         con.close()
 
@@ -169,14 +175,15 @@ def connect(index_dir: Path) -> sqlite3.Connection:
     return con
 
 
-def cached_vectors(index_dir: Path, model_id: str, dimension: int) -> dict[str, np.ndarray]:
+def cached_vectors(index_dir: Path, model_id: str) -> dict[str, np.ndarray]:
     """Vectors of a previous index by embedded-text hash, when it used the same model; else nothing."""
     try:
         manifest = read_manifest(index_dir)
     except (IndexMissing, IndexMismatch):
         return {}
-    if manifest.get("model", {}).get("id") != model_id or manifest["model"].get("dimension") != dimension:
+    if manifest.get("model", {}).get("id") != model_id:
         return {}
+    dimension = manifest["model"].get("dimension")
     try:
         con = connect(index_dir)
         try:

@@ -9,6 +9,7 @@ from .model import Sentence
 
 # [1], [1, 2], [3-5], [3–5]
 MARKER_RE = re.compile(r"\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]")
+_MARKER_WITH_SPACE_RE = re.compile(r"\s*" + MARKER_RE.pattern)
 # A sentence ends at . ! or ?, optionally followed by closing quotes or brackets and by citation
 # markers, then whitespace and a plausible sentence start.
 _BOUNDARY_RE = re.compile(
@@ -77,7 +78,7 @@ def parse_markers(text: str) -> tuple[int, ...]:
 
 
 def strip_markers(text: str) -> str:
-    return re.sub(r"\s{2,}", " ", MARKER_RE.sub("", text)).strip()
+    return re.sub(r"\s{2,}", " ", _MARKER_WITH_SPACE_RE.sub("", text)).strip()
 
 
 def normalize_space(text: str) -> str:

@@ -25,3 +25,10 @@ def sample_index(tmp_path_factory, embedder) -> Path:
     index = tmp_path_factory.mktemp("sample") / "index"
     build_index(Settings(corpus=(ROOT / "corpus",), index=index), embedder=embedder)
     return index
+
+
+@pytest.fixture(scope="session")
+def assistant(sample_index, embedder):
+    from assistant.pipeline import Assistant
+
+    return Assistant(sample_index, Settings(), embedder=embedder)

@@ -18,7 +18,6 @@ def need_shared(path: Path) -> Path:
     return path
 
 
-
 ARTICLE = """---
 id: {id}
 title: {title}

@@ -28,8 +28,10 @@ def test_section_ids_follow_pair_positions(relpath, source, tag):
     path = need_shared(MEDQUAD / relpath)
     doc = parse(path)
     root = ET.parse(path).getroot()
-    questions = [" ".join((p.find(tag[0].upper() + "uestion" if tag == "QAPair" else "question").text or "").split())
-                 for p in root.iter(tag)]
+    questions = [
+        " ".join((p.find(tag[0].upper() + "uestion" if tag == "QAPair" else "question").text or "").split())
+        for p in root.iter(tag)
+    ]
     assert doc.id == f"{source}_{path.stem}"
     assert [s.id for s in doc.sections] == [f"{source}_{path.stem}_Sec{n}" for n in range(1, len(questions) + 1)]
     assert [s.heading for s in doc.sections] == questions
@@ -62,7 +64,7 @@ def test_files_sharing_an_id_get_distinct_document_ids():
 
 def test_entity_expansion_is_refused_fast(tmp_path):
     bomb = tmp_path / "bomb.xml"
-    entities = "".join(f'<!ENTITY e{i} "&e{i-1};&e{i-1};&e{i-1};&e{i-1};&e{i-1};">' for i in range(1, 30))
+    entities = "".join(f'<!ENTITY e{i} "&e{i - 1};&e{i - 1};&e{i - 1};&e{i - 1};&e{i - 1};">' for i in range(1, 30))
     bomb.write_text(
         f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e0 "boom">{entities}]>'
         '<Document id="1" source="GARD"><Focus>&e29;</Focus><QAPairs/></Document>'

@@ -7,8 +7,7 @@ def sentences(text: str) -> list[str]:
 
 def test_sentence_split_keeps_doses_decimals_and_abbreviations_whole():
     text = (
-        "Give 4 mg/kg IV over 90 minutes, e.g. before surgery. Then 2.5 mg/kg weekly vs. placebo [1]. "
-        "Dr. Smith agreed."
+        "Give 4 mg/kg IV over 90 minutes, e.g. before surgery. Then 2.5 mg/kg weekly vs. placebo [1]. Dr. Smith agreed."
     )
     assert sentences(text) == [
         "Give 4 mg/kg IV over 90 minutes, e.g. before surgery.",

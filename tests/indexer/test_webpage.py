@@ -20,8 +20,11 @@ def test_seed_page_title_sections_references_and_unresolved_citations():
     her2 = doc.sections[headings.index("HER2-Positive Disease")]
     assert her2.path[1:] == ("Treatment Approach Based on Receptor Status", "HER2-Positive Disease")
     assert [(r.n, r.type, r.year) for r in doc.references] == [
-        (1, "Guideline", 2025), (2, "Research", 1988), (3, "Guideline", 2025),
-        (4, "Guideline", 2025), (5, "Guideline", 2025),
+        (1, "Guideline", 2025),
+        (2, "Research", 1988),
+        (3, "Guideline", 2025),
+        (4, "Guideline", 2025),
+        (5, "Guideline", 2025),
     ]
     assert doc.references[1].source == "Southern medical journal"
     assert sorted(w.reason.split("]")[0] for w in warnings) == ["reference [6", "reference [7", "reference [8"]

@@ -1,0 +1,66 @@
+"""One question in, one cited answer out: validate, resolve follow-ups, retrieve, compose."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from indexer.settings import Settings
+
+from .compose import Composer
+from .converse import retrieval_query
+from .errors import QuestionRejected, UnknownArticle
+from .index import SearchIndex
+from .retrieve import Retriever
+from .types import Answer
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_question(question: object, max_chars: int) -> str:
+    """The question, stripped; QuestionRejected with the reason otherwise."""
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionRejected("the question is empty; type a question about the guidelines")
+    if len(question) > max_chars:
+        raise QuestionRejected(
+            f"the question is {len(question):,} characters long; the limit is {max_chars:,}. Ask about one point."
+        )
+    bad = _CONTROL.search(question)
+    if bad:
+        raise QuestionRejected(
+            f"the question contains a control character (U+{ord(bad.group()):04X}) at position {bad.start() + 1}"
+        )
+    return question.strip()
+
+
+class Assistant:
+    """Model and index loaded once; `ask` is safe to call from several threads."""
+
+    def __init__(self, index_dir: Path | None = None, settings: Settings | None = None, *, embedder=None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder)
+        self.retriever = Retriever(self.index, self.settings.retrieval)
+        self.composer = Composer(self.index, self.settings.answer)
+
+    def check_article(self, article: str | None) -> None:
+        if article is not None and self.index.documents.get(article, {}).get("kind") != "article":
+            known = ", ".join(d["id"] for d in self.index.articles[:10])
+            raise UnknownArticle(f"no article with id {article!r} in {self.index.path} (articles: {known})")
+
+    def ask(self, question: str, history: Sequence[str] = (), article: str | None = None) -> Answer:
+        started = time.perf_counter()
+        question = check_question(question, self.settings.answer.max_question_chars)
+        history = [check_question(h, self.settings.answer.max_question_chars) for h in history]
+        self.check_article(article)
+        query = retrieval_query(question, history, self.settings.retrieval.history_turns)
+        found = self.retriever.search(query, article=article)
+        t = time.perf_counter()
+        answer = self.composer.compose(question, query, found.passages, self.settings.disclaimer)
+        answer.timings_ms = {
+            **found.timings_ms,
+            "compose": (time.perf_counter() - t) * 1000,
+            "total": (time.perf_counter() - started) * 1000,
+        }
+        return answer

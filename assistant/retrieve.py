@@ -1,0 +1,146 @@
+"""Hybrid retrieval: FAISS dense search and FTS5 BM25 fused by reciprocal rank, article scope first."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from indexer.settings import RetrievalSettings
+from indexer.terms import content_terms, keyword_query
+
+from .index import SearchIndex
+from .types import Passage
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    query_vector: np.ndarray
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    def __init__(self, index: SearchIndex, settings: RetrievalSettings | None = None) -> None:
+        self.index = index
+        self.settings = settings or RetrievalSettings()
+
+    def search(
+        self, query: str, *, article: str | None = None, mode: str = "hybrid", top_k: int | None = None
+    ) -> Retrieval:
+        """The fused top-k passages for `query`, best first, with article scope applied."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        s = self.settings
+        k = top_k or s.top_k
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        qv = self.index.embedder.encode([query])[0]
+        t1 = time.perf_counter()
+        timings["embed"] = (t1 - t0) * 1000
+
+        scope = self.index.scope(article)
+        lists: list[list[int]] = []
+        if mode in ("hybrid", "dense"):
+            lists.append(self._with_scope(self._dense(qv, s.candidates), self._dense_in_scope(qv, scope, s.candidates)))
+        if mode in ("hybrid", "bm25"):
+            lists.append(
+                self._with_scope(self._keyword(query, s.candidates), self._keyword(query, s.candidates, scope))
+            )
+        fused: dict[int, float] = {}
+        for rows in lists:
+            for rank, row in enumerate(rows, start=1):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
+        if scope:
+            in_scope = self._rows_in_scope(scope)
+            for row in fused:
+                if row in in_scope:
+                    fused[row] *= s.scope_weight
+        best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+        passages = self._passages(best, fused, qv, scope, query)
+        timings["retrieve"] = (time.perf_counter() - t1) * 1000
+        return Retrieval(passages, qv, timings)
+
+    @staticmethod
+    def _with_scope(global_rows: list[int], scope_rows: list[int]) -> list[int]:
+        """The global ranking, then in-scope passages it missed (a large corpus can crowd them out)."""
+        seen = set(global_rows)
+        return global_rows + [r for r in scope_rows if r not in seen]
+
+    def _rows_in_scope(self, scope: frozenset[str]) -> set[int]:
+        return set(self.index.scope_rows(scope)[0].tolist())
+
+    def _dense(self, qv: np.ndarray, n: int) -> list[int]:
+        n = min(n, self.index.vectors.ntotal)
+        if n == 0:
+            return []
+        _, ids = self.index.vectors.search(qv.reshape(1, -1), n)
+        return [int(i) for i in ids[0] if i >= 0]
+
+    def _dense_in_scope(self, qv: np.ndarray, scope: frozenset[str], n: int) -> list[int]:
+        if not scope:
+            return []
+        rows, vectors = self.index.scope_rows(scope)
+        if not len(rows):
+            return []
+        order = np.argsort(-(vectors @ qv), kind="stable")[:n]
+        return [int(rows[i]) for i in order]
+
+    def _keyword(self, query: str, n: int, scope: frozenset[str] | None = None) -> list[int]:
+        match = keyword_query(query)
+        if match is None or scope == frozenset():
+            return []
+        sql = "SELECT f.rowid FROM chunks_fts f"
+        args: list = [match]
+        if scope is not None:
+            marks = ",".join("?" * len(scope))
+            sql += f" JOIN chunks c ON c.row = f.rowid WHERE chunks_fts MATCH ? AND c.doc_id IN ({marks})"
+            args += sorted(scope)
+        else:
+            sql += " WHERE chunks_fts MATCH ?"
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        try:
+            return [r[0] for r in self.index.connection().execute(sql, (*args, n))]
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 cannot parse finds nothing by keyword; dense search still runs
+
+    def _passages(
+        self, rows: list[int], fused: dict[int, float], qv: np.ndarray, scope: frozenset[str], query: str
+    ) -> list[Passage]:
+        data = self.index.chunks(rows)
+        vectors = self.index.vectors.reconstruct_batch(np.array(rows, dtype="int64")) if rows else None
+        wanted = content_terms(query)
+        passages = []
+        for i, row in enumerate(rows):
+            c = data[row]
+            doc = self.index.documents[c["doc_id"]]
+            cited = tuple(json.loads(c["citations"]))
+            refs = self.index.references.get(c["doc_id"], {})
+            passages.append(
+                Passage(
+                    row=row,
+                    chunk_id=c["id"],
+                    doc_id=c["doc_id"],
+                    section_id=c["section_id"],
+                    title=doc["title"],
+                    section=tuple(json.loads(c["path"])),
+                    text=c["text"],
+                    start=c["start"],
+                    end=c["end"],
+                    sentences=tuple(tuple(s) for s in json.loads(c["sentences"])),
+                    citations=cited,
+                    references=tuple(refs[n] for n in cited if n in refs),
+                    url=doc["url"],
+                    kind=doc["kind"],
+                    score=fused[row],
+                    dense=float(vectors[i] @ qv),
+                    overlap=self.index.weights.coverage(wanted, content_terms(c["embed_text"])),
+                    in_scope=c["doc_id"] in scope,
+                )
+            )
+        return passages

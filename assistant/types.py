@@ -1,0 +1,93 @@
+"""The records the assistant's stages pass along: passages, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.model import Reference
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with everything needed to show and cite it."""
+
+    row: int
+    chunk_id: str
+    doc_id: str
+    section_id: str
+    title: str  # the document's title (for articles: the clinical question)
+    section: tuple[str, ...]  # title > section > subsection
+    text: str
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]  # character spans in the document text
+    citations: tuple[int, ...]  # reference numbers cited in the passage
+    references: tuple[Reference, ...] = ()  # those numbers resolved to the article's reference entries
+    url: str | None = None
+    kind: str = "article"
+    score: float = 0.0  # fused score
+    dense: float = 0.0  # cosine similarity to the query
+    overlap: float = 0.0  # share of the question's content terms the passage contains
+    in_scope: bool = False
+
+    def brief(self) -> dict:
+        return {
+            "chunk_id": self.chunk_id,
+            "doc_id": self.doc_id,
+            "section_id": self.section_id,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class UsedSentence:
+    start: int  # offsets in the document text
+    end: int
+    text: str  # as shown in the answer: whitespace normalised, the article's own markers removed
+
+
+@dataclass
+class Citation:
+    n: int
+    passage: Passage
+    sentences: tuple[UsedSentence, ...]
+
+    def as_dict(self) -> dict:
+        p = self.passage
+        return {
+            "n": self.n,
+            "chunk_id": p.chunk_id,
+            "doc_id": p.doc_id,
+            "section_id": p.section_id,
+            "title": p.title,
+            "section": " > ".join(p.section),
+            "text": p.text,
+            "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in self.sentences],
+            "references": [r.as_dict() for r in p.references],
+            "url": p.url,
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    disclaimer: str
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[Passage] = field(default_factory=list)
+    reason: str = ""  # why the assistant abstained
+    query: str = ""  # the retrieval query, after follow-up resolution
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "reason": self.reason,
+            "query": self.query,
+            "citations": [c.as_dict() for c in self.citations],
+            "retrieved": [p.brief() for p in self.retrieved],
+            "disclaimer": self.disclaimer,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }

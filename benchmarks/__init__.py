@@ -1,0 +1,1 @@
+"""Long measurements, printed as figures and ratios; run with `make bench`, never as timed tests."""

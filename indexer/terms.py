@@ -1,0 +1,88 @@
+"""Content terms of a question or passage: the one tokenizer that term statistics (built with the index),
+the keyword query, follow-ups and the composer share, so what counts as a matching word is decided once."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+_WORD = re.compile(r"[a-z0-9]+(?:[./][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves also used use using may might must shall should whether
+    tell explain describe please recommended recommend recommendation recommendations given give
+    patient patients people person someone anyone done get gets getting much many often
+    """.split()
+)
+
+
+def stem(word: str) -> str:
+    """A deliberately light stem: plural and verb endings only, so drug names and units survive."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed non-stopword terms, first occurrence order, no repeats."""
+    seen: dict[str, None] = {}
+    for w in words(text):
+        if w not in STOPWORDS and (len(w) > 1 or w.isdigit()):
+            seen.setdefault(stem(w), None)
+    return list(seen)
+
+
+def keyword_query(text: str) -> str | None:
+    """An FTS5 MATCH expression: any of the raw content words, each quoted so nothing is an operator."""
+    terms: dict[str, None] = {}
+    for w in words(text):
+        if w not in STOPWORDS and (len(w) > 1 or w.isdigit()):
+            for part in re.split(r"[./]", w):
+                if part:
+                    terms.setdefault(part, None)
+    return " OR ".join(f'"{t}"' for t in terms) or None
+
+
+def matches(term: str, have: Iterable[str]) -> bool:
+    """Equal, or one a prefix of the other when both are long ("protect" ~ "protective")."""
+    for h in have:
+        if h == term or (min(len(h), len(term)) >= 5 and (h.startswith(term) or term.startswith(h))):
+            return True
+    return False
+
+
+class TermWeights:
+    """Inverse document frequency over the index's chunks, from the table the build writes."""
+
+    def __init__(self, df: Mapping[str, int], n_chunks: int) -> None:
+        self.df = df
+        self.n = max(n_chunks, 1)
+
+    def idf(self, term: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
+
+    def coverage(self, wanted: Iterable[str], have: Iterable[str]) -> float:
+        """The idf-weighted share of `wanted` terms found in `have`: 1.0 when every rare word is there."""
+        wanted = list(wanted)
+        have = set(have)
+        total = sum(self.idf(t) for t in wanted)
+        if not total:
+            return 0.0
+        return sum(self.idf(t) for t in wanted if matches(t, have)) / total

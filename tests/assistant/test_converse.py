@@ -1,0 +1,63 @@
+"""Follow-up resolution: the logic on its own, then multi-turn retrieval on the real sample index."""
+
+import pytest
+
+from assistant.converse import needs_context, retrieval_query
+
+FIRST = "What is the first-line treatment for HER2-positive metastatic breast cancer?"
+POST = "What endocrine therapy is used first for postmenopausal women with hormone receptor-positive disease?"
+
+
+def test_self_contained_question_is_left_alone():
+    question = "What are the risk factors for breast cancer in men?"
+    assert not needs_context(question)
+    assert retrieval_query(question, [FIRST]) == question
+
+
+def test_short_follow_up_borrows_the_earlier_topic():
+    query = retrieval_query("What loading dose is used?", [FIRST])
+    assert query.startswith("What loading dose is used?")
+    assert "her2" in query and "metastatic" in query
+
+
+def test_contrasted_term_is_replaced_not_carried():
+    query = retrieval_query("And for premenopausal patients?", [POST])
+    assert "premenopausal" in query and "endocrine" in query
+    assert "postmenopausal" not in query
+
+
+def test_context_chains_through_turns_and_respects_the_window():
+    history = [FIRST, "What loading dose is used?"]
+    assert "her2" in retrieval_query("Is it given weekly?", history)
+    assert retrieval_query("Is it given weekly?", history, turns=0) == "Is it given weekly?"
+
+
+@pytest.mark.parametrize(
+    "history, question, article, section",
+    [
+        ([FIRST], "What loading dose is used?", "metastatic-breast-cancer", "her2-positive-disease"),
+        (
+            [POST],
+            "And for premenopausal patients?",
+            "metastatic-breast-cancer",
+            "hormone-receptor-positive-her2-negative-disease",
+        ),
+        (
+            ["What is the median survival with liver metastases?"],
+            "And with brain metastases?",
+            "metastatic-breast-cancer",
+            "prognosis",
+        ),
+    ],
+)
+def test_multi_turn_follow_up_finds_the_passage(assistant, history, question, article, section):
+    answer = assistant.ask(question, history, article)
+    assert not answer.abstained
+    assert answer.citations[0].passage.section_id == f"{article}/{section}"
+    assert answer.query.startswith(question) and len(answer.query) > len(question)  # context was borrowed
+
+
+def test_premenopausal_follow_up_answers_with_the_premenopausal_recommendation(assistant):
+    answer = assistant.ask("And for premenopausal patients?", [POST], "metastatic-breast-cancer")
+    assert "tamoxifen combined with ovarian ablation" in answer.text
+    assert "postmenopausal" not in answer.text.lower()

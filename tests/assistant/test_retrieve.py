@@ -1,0 +1,43 @@
+"""Known-answer retrieval on the sample corpus with the real model, FAISS and FTS5."""
+
+import pytest
+
+from assistant.retrieve import MODES
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_dosing_question_finds_the_dosing_passage_in_every_mode(assistant, mode):
+    found = assistant.retriever.search("trastuzumab loading dose", mode=mode)
+    assert found.passages[0].section_id == "metastatic-breast-cancer/her2-positive-disease"
+    scores = [p.score for p in found.passages]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_article_scope_puts_its_passages_first(assistant):
+    question = "Which surgery is most common?"
+    male = assistant.retriever.search(question, article="male-breast-cancer").passages
+    pregnancy = assistant.retriever.search(question, article="breast-cancer-pregnancy").passages
+    assert male[0].section_id == "male-breast-cancer/surgery" and male[0].in_scope
+    assert pregnancy[0].section_id == "breast-cancer-pregnancy/surgery" and pregnancy[0].in_scope
+
+
+def test_scope_does_not_hide_a_better_passage_elsewhere(assistant):
+    found = assistant.retriever.search(
+        "risk factors for breast cancer in men Klinefelter", article="metastatic-breast-cancer"
+    )
+    assert "male-breast-cancer/risk-factors" in [p.section_id for p in found.passages[:3]]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "NEAR(dose AND OR", "* ^ : -", "mg/kg (IV)"])
+def test_keyword_syntax_in_questions_is_plain_text(assistant, query):
+    found = assistant.retriever.search(query)
+    assert len(found.passages) == assistant.settings.retrieval.top_k
+
+
+def test_passages_carry_resolved_references(assistant):
+    found = assistant.retriever.search(
+        "aromatase inhibitor postmenopausal first-line", article="metastatic-breast-cancer"
+    )
+    top = found.passages[0]
+    assert top.citations == (1, 5)
+    assert [(r.n, r.type, r.year) for r in top.references] == [(1, "Guideline", 2025), (5, "Guideline", 2025)]
