@@ -30,8 +30,12 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest -q
 
+MEDQUAD ?= ../shared/medquad
 bench: $(STAMP)
 	$(PY) -m benchmarks.build_throughput
+	$(PY) -m indexer build --corpus $(CORPUS) --index .bench/sample --if-stale
+	$(PY) -m indexer build --corpus $(MEDQUAD) --index .bench/medquad --if-stale
+	$(PY) -m benchmarks.ask_latency .bench/sample .bench/medquad
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache

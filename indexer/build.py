@@ -76,6 +76,12 @@ def build_index(
     _check_target(target)
     report = BuildReport(index=str(target))
 
+    if embedder is None:
+        from .embed import Embedder
+
+        embedder = Embedder(settings.model, batch_size=settings.batch_size)
+        embedder.preload()  # torch loads while we parse and chunk, not after
+
     corpus = load_corpus(settings.corpus)
     report.warnings = [str(p) for p in corpus.problems]
     report.unresolved_citations = sum("is cited but not listed" in w for w in report.warnings)
@@ -88,11 +94,6 @@ def build_index(
         )
     if not corpus.documents:
         raise BuildError("the corpus has no usable documents; the index was not changed")
-
-    if embedder is None:
-        from .embed import Embedder
-
-        embedder = Embedder(settings.model, batch_size=settings.batch_size)
 
     chunks = []
     for doc in _progress(corpus.documents, progress, "chunking"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,12 +53,27 @@ class Embedder:
         self._requested = model
         self.batch_size = batch_size
         self._model = None
+        self._loading = threading.Lock()
         self._tokenizer = _fast_tokenizer(Path(self._location))
         if self._tokenizer is None:
             self._load()  # no tokenizer.json: count with the model's own tokenizer
         self.texts_embedded = 0  # counts real model calls, so tests and reports can see cache hits
 
+    def preload(self) -> None:
+        """Start loading the network in the background while the caller parses and chunks."""
+        threading.Thread(target=self._load_quietly, name="embedder-preload", daemon=True).start()
+
+    def _load_quietly(self) -> None:
+        try:
+            self._load()
+        except BuildError:
+            pass  # reported by the first encode, in the caller's thread
+
     def _load(self):
+        with self._loading:
+            return self._load_locked()
+
+    def _load_locked(self):
         if self._model is None:
             try:
                 import transformers
