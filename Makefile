@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index lint bench clean
+.PHONY: run test index lint bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ run: index
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-test: lint
+# The end-to-end test drives Debian's Chromium with Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: lint browser
 	$(PY) -m pytest -q
 
 MEDQUAD ?= ../shared/medquad

@@ -1,16 +1,36 @@
-"""Streamlit front end. For now: the index status page; the chat lands with the answers issue."""
+"""The clinician's chat: library, article view, follow-up questions with inspectable sources.
+
+Run with `make run`, or `streamlit run app.py -- --index DIR`. Model and index load once per process
+and are shared read-only; each browser session keeps its own conversations in st.session_state.
+Nothing from the corpus or from a user is rendered as HTML: all of it goes through md_escape.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import streamlit as st
 
-from indexer.errors import IndexMismatch, IndexMissing
+from assistant.errors import GuidelineQAError, IndexMismatch, IndexMissing
+from assistant.feedback import Feedback, FeedbackStore, feedback_path
+from assistant.render import (
+    conversation_markdown,
+    highlighted_passage,
+    md_escape,
+    reference_line,
+    suggested_questions,
+)
 from indexer.settings import Settings
-from indexer.store import read_manifest
+from indexer.text import slug
+
+BANNER = (
+    "Educational use by healthcare professionals only. Answers quote indexed guideline text and must be "
+    "verified against primary sources before they inform patient care."
+)
 
 
 def index_path(argv: list[str]) -> Path:
@@ -21,31 +41,252 @@ def index_path(argv: list[str]) -> Path:
     return args.index or Settings.from_env().index
 
 
+@st.cache_resource(show_spinner="Loading the model and the index ...")
+def load_assistant(index: str):
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(Path(index), Settings.from_env())
+    assistant.index.embedder.encode(["warm-up"])  # the first question should not pay for loading torch
+    return assistant
+
+
+@st.cache_resource
+def feedback_store(index: str) -> FeedbackStore:
+    return FeedbackStore(feedback_path(Path(index)))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) -> bool:
+    from indexer.corpus import fingerprint
+
+    existing = [Path(p) for p in paths if Path(p).exists()]
+    return bool(existing) and fingerprint(existing) != built_fingerprint
+
+
+def rebuild_command(index: Path, manifest: dict | None = None) -> str:
+    paths = (manifest or {}).get("corpus", {}).get("paths") or ["corpus"]
+    corpus = " ".join(f"--corpus {p}" for p in paths)
+    return f"python -m indexer build {corpus} --index {index}"
+
+
+def sidebar_status(index: Path, manifest: dict) -> None:
+    counts = manifest.get("counts", {})
+    with st.sidebar:
+        st.subheader("Index")
+        st.markdown(
+            md_escape(f"{counts.get('documents', 0)} documents · {counts.get('chunks', 0)} passages\n")
+            + "  \n"
+            + md_escape(f"Model: {manifest.get('model', {}).get('id')}")
+            + "  \n"
+            + md_escape(f"Built at: {manifest.get('built_at')}")
+        )
+        corpus = manifest.get("corpus", {})
+        if corpus_is_newer(str(index), corpus.get("fingerprint", ""), tuple(corpus.get("paths", []))):
+            st.warning("The corpus changed after this index was built. Rebuild it with:")
+            st.code(rebuild_command(index, manifest), language="bash")
+
+
+def choose_article(assistant) -> dict | None:
+    articles = assistant.index.articles
+    with st.sidebar:
+        st.subheader("Library")
+        query = st.text_input("Search articles by title or tag", key="library_search").strip().lower()
+        shown = [
+            a
+            for a in articles
+            if not query or query in a["title"].lower() or any(query in t.lower() for t in a["meta"].get("tags", []))
+        ]
+        if not shown:
+            st.info("No article matches that search.")
+            return None
+        ids = [a["id"] for a in shown]
+        current = st.session_state.get("article")
+        chosen = st.radio(
+            "Articles",
+            ids,
+            index=ids.index(current) if current in ids else 0,
+            format_func=lambda i: next(a["title"] for a in shown if a["id"] == i),
+            key="article_choice",
+        )
+    st.session_state["article"] = chosen
+    return next(a for a in shown if a["id"] == chosen)
+
+
+def section_anchor(section_id: str) -> str:
+    return "sec-" + slug(section_id, 60)
+
+
+def article_view(assistant, article: dict) -> None:
+    meta = article["meta"]
+    st.title(md_escape(article["title"]), anchor=False)
+    details = [
+        f"Updated {meta['updated']}" if meta.get("updated") else None,
+        f"Review status: {meta.get('review_status', 'unknown')}",
+        ("Tags: " + ", ".join(meta["tags"])) if meta.get("tags") else None,
+    ]
+    st.caption(md_escape(" · ".join(d for d in details if d)))
+    if meta.get("sample"):
+        st.caption(md_escape(str(meta.get("note") or "Sample content.")))
+    text = assistant.index.document_text(article["id"])
+    for section in assistant.index.sections(article["id"]):
+        if section["heading"] != article["title"]:
+            level = min(max(section["level"], 2), 4)
+            heading = md_escape(section["heading"])
+            anchor = section_anchor(section["id"])
+            if level == 2:
+                st.header(heading, anchor=anchor)
+            elif level == 3:
+                st.subheader(heading, anchor=anchor)
+            else:
+                st.markdown(f"**{heading}**")
+        if section["start"] is not None:
+            st.markdown(block_markdown(text[section["start"] : section["end"]]))
+    refs = assistant.index.references.get(article["id"], {})
+    if refs:
+        st.header("References", anchor="references")
+        st.markdown("\n".join(f"{i}. {reference_line(r)}" for i, r in enumerate(refs.values(), start=1)))
+
+
+def block_markdown(raw: str) -> str:
+    """Paragraphs and bullets of the article body, every character escaped."""
+    out = []
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            out.append("")
+        elif stripped[:2] in ("- ", "* ", "+ "):
+            out.append("- " + md_escape(stripped[2:]))
+        else:
+            out.append(md_escape(stripped))
+    return "\n".join(out)
+
+
+def show_answer(assistant, article: dict, turn: int, question: str, answer) -> None:
+    with st.chat_message("user"):
+        st.markdown(md_escape(question))
+    with st.chat_message("assistant"):
+        if answer.abstained:
+            st.warning(md_escape(answer.text))
+            st.caption(md_escape(f"Why: {answer.reason}."))
+            if answer.retrieved:
+                with st.expander("Nearest passages"):
+                    for p in answer.retrieved[:3]:
+                        st.markdown(md_escape(" > ".join(p.section)) + "  \n" + md_escape(p.text))
+        else:
+            st.markdown(md_escape(answer.text))
+            with st.expander(f"Sources ({len(answer.citations)})", expanded=True):
+                for c in answer.citations:
+                    show_citation(assistant, article, c)
+        st.caption(md_escape(answer.disclaimer))
+        feedback_controls(assistant, article, turn, question, answer)
+
+
+def show_citation(assistant, article: dict, c) -> None:
+    p = c.passage
+    where = md_escape(" > ".join(p.section[1:]) or p.title)
+    link = f"[{where}](#{section_anchor(p.section_id)})" if p.doc_id == article["id"] else where
+    source = "" if p.doc_id == article["id"] else md_escape(f" (from: {p.title})")
+    st.markdown(f"**\\[{c.n}\\]** {link}{source}")
+    st.markdown(highlighted_passage(c, assistant.index.document_text(p.doc_id)))
+    if p.references:
+        st.markdown("\n".join("- " + reference_line(r) for r in p.references))
+
+
+def feedback_controls(assistant, article: dict, turn: int, question: str, answer) -> None:
+    key = f"{article['id']}:{turn}"
+    given = st.session_state.setdefault("feedback_given", {})
+    if key in given:
+        st.caption(md_escape(f"Feedback recorded ({given[key]}). Thank you."))
+        return
+    comment = st.text_input("Comment (optional)", key=f"comment:{key}", max_chars=2000)
+    left, right = st.columns(2)
+    verdict = None
+    if left.button("Helpful", key=f"up:{key}"):
+        verdict = True
+    if right.button("Not helpful", key=f"down:{key}"):
+        verdict = False
+    if verdict is not None:
+        feedback_store(str(assistant.index.path)).add(
+            Feedback(
+                article["id"],
+                question,
+                answer.text,
+                verdict,
+                comment,
+                tuple(c.passage.chunk_id for c in answer.citations),
+            )
+        )
+        given[key] = "helpful" if verdict else "not helpful"
+        st.rerun()
+
+
+def log_question(settings: Settings, article: str, question: str) -> None:
+    """Questions are written nowhere unless GUIDELINE_QA_LOG_QUESTIONS names a file."""
+    if settings.log_questions:
+        record = {
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "article": article,
+            "question": question,
+        }
+        with open(settings.log_questions, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def chat(assistant, article: dict) -> None:
+    st.header("Have a follow-up question?", anchor="follow-up")
+    chats = st.session_state.setdefault("chats", {})
+    turns = chats.setdefault(article["id"], [])
+    if not turns:
+        st.caption("Suggested questions")
+        for i, q in enumerate(suggested_questions(assistant.index.sections(article["id"]))):
+            if st.button(md_escape(q), key=f"suggest:{article['id']}:{i}"):
+                st.session_state["pending"] = q
+    for i, (question, answer) in enumerate(turns):
+        show_answer(assistant, article, i, question, answer)
+    typed = st.chat_input("Ask a follow-up question about this article", key=f"chat_input:{article['id']}")
+    question = typed or st.session_state.pop("pending", None)
+    if question:
+        try:
+            answer = assistant.ask(question, [q for q, _ in turns], article["id"])
+        except GuidelineQAError as exc:
+            st.error(md_escape(str(exc)))
+            return
+        log_question(assistant.settings, article["id"], question)
+        turns.append((question, answer))
+        show_answer(assistant, article, len(turns) - 1, question, answer)
+    if turns:
+        st.download_button(
+            "Export conversation (Markdown)",
+            conversation_markdown(article["title"], turns),
+            file_name=f"{article['id']}-conversation.md",
+            mime="text/markdown",
+            key=f"export:{article['id']}",
+        )
+
+
 def main() -> None:
     st.set_page_config(page_title="guideline-qa", layout="wide")
-    st.info("Educational use by healthcare professionals only. Verify everything against primary sources.")
-    st.title("guideline-qa")
+    st.info(BANNER)
     index = index_path(sys.argv[1:])
     try:
-        manifest = read_manifest(index)
-    except (IndexMissing, IndexMismatch) as exc:
-        st.error(str(exc))
+        assistant = load_assistant(str(index))
+    except IndexMissing as exc:
+        st.error(f"{md_escape(str(exc))}")
+        st.code(f"make run    # or: {rebuild_command(index)}", language="bash")
         st.stop()
-    counts = manifest.get("counts", {})
-    st.subheader("Index status")
-    cols = st.columns(4)
-    cols[0].metric("Documents", counts.get("documents", 0))
-    cols[1].metric("Sections", counts.get("sections", 0))
-    cols[2].metric("Chunks", counts.get("chunks", 0))
-    cols[3].metric("References", counts.get("references", 0))
-    st.text(
-        f"Model: {manifest.get('model', {}).get('id')}\nBuilt at: {manifest.get('built_at')}\nIndex: {index}"
-    )
-    warnings = manifest.get("warnings", [])
-    if warnings:
-        with st.expander(f"{len(warnings)} build warning(s)"):
-            for w in warnings:
-                st.text(w)
+    except (IndexMismatch, GuidelineQAError) as exc:
+        st.error(md_escape(str(exc)))
+        st.code(rebuild_command(index), language="bash")
+        st.stop()
+    sidebar_status(index, assistant.index.manifest)
+    article = choose_article(assistant)
+    if article is None:
+        st.stop()
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        article_view(assistant, article)
+    with right:
+        chat(assistant, article)
 
 
 main()

@@ -1,0 +1,114 @@
+"""One end-to-end run in a real browser: `streamlit run app.py` on 127.0.0.1, driven by Playwright
+in Debian's Chromium. Saves a screenshot and the Enter-to-answer time in the test's temporary folder."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from ..helpers import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def server(sample_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDELINE_QA_")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--",
+            "--index",
+            str(index),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not come up on 127.0.0.1 within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (make test installs it)")
+def test_question_in_a_real_browser(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)  # fresh profile
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server)
+        expect(page.get_by_text("Have a follow-up question?")).to_be_visible(timeout=90_000)
+        page.get_by_text("How does breast cancer spread to distant organs").first.wait_for()
+        box = page.get_by_placeholder("Ask a follow-up question about this article")
+
+        messages = page.get_by_test_id("stChatMessage")
+
+        def ask(question: str, expected: str, reply: int) -> float:
+            box.fill(question)
+            started = time.perf_counter()
+            box.press("Enter")
+            expect(messages.nth(reply)).to_contain_text(expected, timeout=60_000)
+            return time.perf_counter() - started
+
+        ask("What is the first-line treatment for HER2-positive metastatic breast cancer?", "with paclitaxel. [1]", 1)
+        seconds = ask("What loading dose is used?", "4 mg/kg IV over 90 minutes", 3)  # warm: model loaded
+        answer = messages.nth(3)
+        expect(answer.get_by_text("[1]").first).to_be_visible()
+        expect(answer.get_by_text("Sources (")).to_be_visible()
+        expect(answer.get_by_role("link", name="Treatment by receptor status > HER2-positive disease")).to_be_visible()
+        expect(answer.get_by_text("For healthcare professionals only.")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+        browser.close()
+    (tmp_path / "timing.json").write_text(json.dumps({"enter_to_answer_s": seconds}))
+    print(f"\nEnter to visible answer (warm): {seconds:.2f} s; screenshot {tmp_path / 'chat.png'}")
+    assert seconds < 10

@@ -1,0 +1,207 @@
+"""The chat through Streamlit's AppTest: article, question, cited answer, follow-up, abstention,
+feedback, export, escaping, and sessions that do not see each other."""
+
+import re
+import shutil
+import threading
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.feedback import Feedback, FeedbackStore, feedback_path
+
+from ..helpers import ROOT, write_article
+
+APP = str(ROOT / "app.py")
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of escaped Markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def texts(elements) -> list[str]:
+    return [plain(e.value) for e in elements]
+
+
+@pytest.fixture()
+def app(sample_index, monkeypatch, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)  # feedback is written beside the index: keep it per test
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(index))
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def pick(at: AppTest, article_id: str) -> AppTest:
+    return at.radio(key="article_choice").set_value(article_id).run()
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    return at.chat_input[0].set_value(question).run()
+
+
+def test_article_view_shows_question_sections_references_and_banner(app):
+    at = pick(app, "metastatic-breast-cancer")
+    assert not at.exception
+    assert "healthcare professionals" in at.info[0].value
+    assert plain(at.title[0].value).startswith("How does breast cancer spread to distant organs")
+    assert "Review status: pending review" in texts(at.caption)[0] and "Updated 2026-01-15" in texts(at.caption)[0]
+    assert {"How metastasis develops", "Treatment by receptor status", "References"} <= set(texts(at.header))
+    assert "HER2-positive disease" in texts(at.subheader)
+    refs = next(t for t in texts(at.markdown) if t.startswith("1. [1] Guideline:"))
+    assert (
+        "2. [2] Research: Breast cancer: metastatic patterns and their prognosis (Southern Medical Journal, 1988)"
+        in refs
+    )
+    sidebar = " ".join(texts(at.sidebar.markdown))
+    assert "4 documents" in sidebar and "sentence-transformers/all-MiniLM-L6-v2" in sidebar
+
+
+def test_library_search_filters_by_title_and_tag(app):
+    app.text_input(key="library_search").set_value("pregnancy").run()
+    assert app.radio(key="article_choice").options == ["How is breast cancer managed during pregnancy?"]
+    app.text_input(key="library_search").set_value("tamoxifen").run()  # a tag
+    assert app.radio(key="article_choice").options == ["How is breast cancer in men diagnosed and treated?"]
+
+
+def test_question_gets_cited_answer_with_sources_and_disclaimer(app):
+    at = ask(
+        pick(app, "metastatic-breast-cancer"),
+        "What is the first-line treatment for HER2-positive metastatic breast cancer?",
+    )
+    assert not at.exception
+    shown = texts(at.chat_message[1].markdown)
+    answer = shown[0]
+    assert "trastuzumab given with paclitaxel. [1]" in answer
+    source = next(t for t in shown if t.startswith("**[1]**"))
+    assert "(#sec-metastatic-breast-cancer-her2-positive-disease)" in source
+    assert any("**First-line treatment of HER2-positive" in t for t in shown)  # used sentence in bold
+    assert any("healthcare professionals" in c for c in texts(at.chat_message[1].caption))
+
+
+def test_follow_up_in_the_same_chat_uses_the_earlier_turn(app):
+    at = ask(
+        pick(app, "metastatic-breast-cancer"),
+        "What is the first-line treatment for HER2-positive metastatic breast cancer?",
+    )
+    at = ask(at, "What loading dose is used?")
+    assert len(at.chat_message) == 4
+    assert "4 mg/kg IV over 90 minutes" in plain(at.chat_message[3].markdown[0].value)
+
+
+def test_out_of_scope_question_abstains_with_reason_and_disclaimer(app):
+    at = ask(pick(app, "male-breast-cancer"), "How do you treat a sprained ankle?")
+    reply = at.chat_message[1]
+    assert plain(reply.warning[0].value) == "The indexed guidelines do not cover this question."
+    assert texts(reply.caption)[0].startswith("Why: the closest passage")
+    assert "clinical judgement" in texts(reply.caption)[1]
+
+
+def test_suggested_question_asks_it(app):
+    at = pick(app, "breast-cancer-pregnancy")
+    suggestion = next(b for b in at.button if b.key.startswith("suggest:breast-cancer-pregnancy"))
+    label = plain(suggestion.label)
+    at = suggestion.click().run()
+    assert plain(at.chat_message[0].markdown[0].value) == label
+    assert len(at.chat_message) == 2
+
+
+def test_bad_question_gets_a_message_not_a_traceback(app):
+    at = ask(pick(app, "male-breast-cancer"), "x" * 2500)
+    assert not at.exception
+    assert "the limit is 2,000" in plain(at.error[0].value)
+
+
+def test_feedback_is_stored_with_question_answer_article_and_citations(app, tmp_path):
+    at = ask(pick(app, "male-breast-cancer"), "What are the risk factors for breast cancer in men?")
+    at.text_input(key="comment:male-breast-cancer:0").set_value("clear and sourced")
+    at = at.button(key="up:male-breast-cancer:0").click().run()
+    assert not at.exception
+    stored = FeedbackStore(feedback_path(tmp_path / "index")).all()
+    assert len(stored) == 1
+    item = stored[0]
+    assert (item.article, item.helpful, item.comment) == ("male-breast-cancer", True, "clear and sourced")
+    assert item.question == "What are the risk factors for breast cancer in men?" and "Klinefelter" in item.answer
+    assert item.citation_ids and item.citation_ids[0].startswith("male-breast-cancer/risk-factors#")
+    assert "Feedback recorded (helpful)" in " ".join(texts(at.caption))
+
+
+def test_export_holds_questions_answers_citations_and_disclaimer(app):
+    at = ask(pick(app, "metastatic-breast-cancer"), "What loading dose of trastuzumab is used?")
+    from assistant.render import conversation_markdown
+
+    turns = at.session_state["chats"]["metastatic-breast-cancer"]
+    exported = conversation_markdown("T", turns)
+    assert "## Q: What loading dose of trastuzumab is used?" in exported
+    assert "4 mg/kg IV over 90 minutes" in exported and "metastatic-breast-cancer/her2-positive-disease#0" in exported
+    assert "> For healthcare professionals only." in exported
+    assert any(b.label == "Export conversation (Markdown)" for b in at.get("download_button"))
+
+
+def test_two_sessions_do_not_see_each_other(app):
+    first = ask(pick(app, "male-breast-cancer"), "What are the risk factors for breast cancer in men?")
+    second = pick(AppTest.from_file(APP, default_timeout=60).run(), "male-breast-cancer")
+    assert len(first.chat_message) == 2
+    assert len(second.chat_message) == 0
+    assert "chats" not in second.session_state or not second.session_state["chats"].get("male-breast-cancer")
+
+
+def test_concurrent_feedback_writes_lose_no_row(tmp_path):
+    store = FeedbackStore(tmp_path / "index.feedback.sqlite")
+
+    def write(worker: int) -> None:
+        mine = FeedbackStore(tmp_path / "index.feedback.sqlite")
+        for i in range(25):
+            mine.add(Feedback("a", f"q{worker}-{i}", "answer", i % 2 == 0, "", ("c#0",)))
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(f.question for f in store.all()) == sorted(f"q{w}-{i}" for w in range(8) for i in range(25))
+
+
+def test_html_in_the_corpus_is_shown_as_text(tmp_path, monkeypatch, embedder):
+    from indexer.build import build_index
+    from indexer.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    write_article(
+        corpus,
+        "xss",
+        'Dose <script>alert("x")</script> and <img src=x onerror=alert(1)> here [1].',
+        title="What about <b>bold</b> tags?",
+    )
+    build_index(Settings(corpus=(corpus,), index=tmp_path / "index"), embedder=embedder)
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(tmp_path / "index"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    body = next(m for m in at.markdown if "script" in m.value)
+    assert "\\<script\\>" in body.value and "<script>" not in body.value
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in body.value
+    assert plain(at.title[0].value) == "What about <b>bold</b> tags?" and "<b>" not in at.title[0].value
+    assert all(not m.proto.allow_html for m in at.markdown)
+
+
+def test_missing_index_gives_the_command_that_fixes_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(tmp_path / "none"))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert f"no index at {tmp_path / 'none'}" in plain(at.error[0].value)
+    assert "python -m indexer build --corpus corpus --index" in at.code[0].value
+    assert not at.chat_input
+
+
+def test_stale_index_says_how_to_rebuild(tmp_path, monkeypatch, embedder):
+    from indexer.build import build_index
+    from indexer.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a", "A claim [1].")
+    build_index(Settings(corpus=(corpus,), index=tmp_path / "index"), embedder=embedder)
+    write_article(corpus, "b", "A newer claim [1].")
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(tmp_path / "index"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "The corpus changed after this index was built" in at.sidebar.warning[0].value
+    assert at.sidebar.code[0].value == f"python -m indexer build --corpus {corpus} --index {tmp_path / 'index'}"
