@@ -264,9 +264,53 @@ def chat(assistant, article: dict) -> None:
         )
 
 
+def latest_run(runs: Path) -> Path | None:
+    found = sorted(runs.glob("*/metrics.json"), key=lambda p: p.stat().st_mtime) if runs.is_dir() else []
+    return found[-1].parent if found else None
+
+
+def evaluation_page(settings: Settings) -> None:
+    st.title("Evaluation", anchor=False)
+    run = latest_run(settings.runs)
+    if run is None:
+        st.info(md_escape(f"No evaluation run under {settings.runs}/ yet. Create one with:"))
+        st.code(
+            f"python -m evals run --index index --dataset evals/datasets/sample --out {settings.runs}/sample",
+            language="bash",
+        )
+        return
+    try:
+        result = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        st.error(md_escape(f"{run / 'metrics.json'} cannot be read ({exc})"))
+        return
+    st.caption(
+        md_escape(
+            f"Run {run.name}: {result['questions']} questions from {result['dataset_name']}, index {result['index']}, "
+            f"section headings indexed: {'yes' if result['headings_indexed'] else 'no'}, {result['wall_s']} s"
+        )
+    )
+    for level in ("section", "document"):
+        st.subheader(f"Retrieval, {level} level", anchor=False)
+        st.table({variant: r[level] for variant, r in result["variants"].items()})
+    st.subheader("Answers", anchor=False)
+    st.table({"value": {k: v for k, v in result["answers"].items() if v is not None}})
+    st.subheader("Latency (ms)", anchor=False)
+    st.table({"value": {k: v for k, v in result["latency_ms"].items() if v is not None}})
+    for plot in ("recall_at_k.png", "latency.png"):
+        if (run / plot).is_file():
+            st.image(str(run / plot))
+
+
 def main() -> None:
     st.set_page_config(page_title="guideline-qa", layout="wide")
     st.info(BANNER)
+    settings = Settings.from_env()
+    with st.sidebar:
+        page = st.radio("View", ["Chat", "Evaluation"], horizontal=True, key="page")
+    if page == "Evaluation":
+        evaluation_page(settings)
+        st.stop()
     index = index_path(sys.argv[1:])
     try:
         assistant = load_assistant(str(index))

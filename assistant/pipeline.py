@@ -44,18 +44,24 @@ class Assistant:
         self.retriever = Retriever(self.index, self.settings.retrieval)
         self.composer = Composer(self.index, self.settings.answer)
 
+    def query_for(self, question: str, history: Sequence[str] = ()) -> str:
+        return retrieval_query(question.strip(), [h.strip() for h in history], self.settings.retrieval.history_turns)
+
     def check_article(self, article: str | None) -> None:
         if article is not None and self.index.documents.get(article, {}).get("kind") != "article":
             known = ", ".join(d["id"] for d in self.index.articles[:10])
             raise UnknownArticle(f"no article with id {article!r} in {self.index.path} (articles: {known})")
 
-    def ask(self, question: str, history: Sequence[str] = (), article: str | None = None) -> Answer:
+    def ask(
+        self, question: str, history: Sequence[str] = (), article: str | None = None, *, query_vector=None
+    ) -> Answer:
+        """Answer `question`; `query_vector`, when given, must embed `self.query_for(question, history)`."""
         started = time.perf_counter()
         question = check_question(question, self.settings.answer.max_question_chars)
         history = [check_question(h, self.settings.answer.max_question_chars) for h in history]
         self.check_article(article)
-        query = retrieval_query(question, history, self.settings.retrieval.history_turns)
-        found = self.retriever.search(query, article=article)
+        query = self.query_for(question, history)
+        found = self.retriever.search(query, article=article, query_vector=query_vector)
         t = time.perf_counter()
         answer = self.composer.compose(question, query, found.passages, self.settings.disclaimer)
         answer.timings_ms = {

@@ -31,16 +31,25 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
 
     def search(
-        self, query: str, *, article: str | None = None, mode: str = "hybrid", top_k: int | None = None
+        self,
+        query: str,
+        *,
+        article: str | None = None,
+        mode: str = "hybrid",
+        top_k: int | None = None,
+        query_vector: np.ndarray | None = None,
     ) -> Retrieval:
-        """The fused top-k passages for `query`, best first, with article scope applied."""
+        """The fused top-k passages for `query`, best first, with article scope applied.
+
+        `query_vector` skips embedding, for callers that embed many queries in one batch.
+        """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         s = self.settings
         k = top_k or s.top_k
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        qv = self.index.embedder.encode([query])[0]
+        qv = self.index.embedder.encode([query])[0] if query_vector is None else query_vector
         t1 = time.perf_counter()
         timings["embed"] = (t1 - t0) * 1000
 

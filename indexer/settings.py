@@ -89,6 +89,7 @@ class Settings:
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     log_questions: Path | None = None  # questions are never logged unless this names a file
+    runs: Path = Path("runs")  # evaluation runs; the app's Evaluation page shows the newest
     batch_size: int = 64
     disclaimer: str = DEFAULT_DISCLAIMER
 
@@ -113,6 +114,8 @@ class Settings:
             changes["batch_size"] = _int(ENV_PREFIX + "BATCH_SIZE", v)
         if v := env.get(ENV_PREFIX + "TOP_K"):
             changes["retrieval"] = dataclasses.replace(base.retrieval, top_k=_int(ENV_PREFIX + "TOP_K", v))
+        if v := env.get(ENV_PREFIX + "RUNS"):
+            changes["runs"] = Path(v)
         if v := env.get(ENV_PREFIX + "LOG_QUESTIONS"):
             changes["log_questions"] = Path(v)
         if v := env.get(ENV_PREFIX + "MAX_TOKENS"):

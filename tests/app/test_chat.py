@@ -205,3 +205,30 @@ def test_stale_index_says_how_to_rebuild(tmp_path, monkeypatch, embedder):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert "The corpus changed after this index was built" in at.sidebar.warning[0].value
     assert at.sidebar.code[0].value == f"python -m indexer build --corpus {corpus} --index {tmp_path / 'index'}"
+
+
+def test_evaluation_page_shows_the_latest_run(tmp_path, monkeypatch, sample_index, embedder):
+    from evals.runner import run_evaluation
+
+    runs = tmp_path / "runs"
+    run_evaluation(
+        sample_index, ROOT / "evals" / "datasets" / "sample", runs / "sample", ["hybrid", "bm25"], embedder=embedder
+    )
+    monkeypatch.setenv("GUIDELINE_QA_RUNS", str(runs))
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(sample_index))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = at.sidebar.radio(key="page").set_value("Evaluation").run()
+    assert not at.exception
+    assert plain(at.title[0].value) == "Evaluation"
+    assert "57 questions from sample" in plain(at.caption[0].value)
+    section = at.table[0].value
+    assert list(section.columns) == ["hybrid", "bm25"] and section.loc["ndcg@10", "hybrid"] > 0.9
+    assert len(at.get("image")) == 2  # recall@k and latency plots
+
+
+def test_evaluation_page_without_runs_says_how_to_make_one(tmp_path, monkeypatch, sample_index):
+    monkeypatch.setenv("GUIDELINE_QA_RUNS", str(tmp_path / "none"))
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(sample_index))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = at.sidebar.radio(key="page").set_value("Evaluation").run()
+    assert "python -m evals run --index index" in at.code[0].value

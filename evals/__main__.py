@@ -1,0 +1,60 @@
+"""Command line: `python -m evals run | compare | convert-medquad`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from indexer.errors import GuidelineQAError
+
+from .variants import VARIANTS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="evaluate a dataset against an index")
+    r.add_argument("--index", type=Path, required=True)
+    r.add_argument("--dataset", type=Path, required=True, help="folder with queries.jsonl and qrels/*.tsv")
+    r.add_argument("--out", type=Path, required=True, help="folder for metrics.json, report.md, plots")
+    r.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, from {','.join(VARIANTS)}")
+    c = sub.add_parser("compare", help="per-metric deltas and changed questions between two runs")
+    c.add_argument("run_a", type=Path)
+    c.add_argument("run_b", type=Path)
+    m = sub.add_parser("convert-medquad", help="MedQuAD XML -> dataset (each question to its answer section)")
+    m.add_argument("sources", type=Path, nargs="+", help="MedQuAD collection folders or files")
+    m.add_argument("--out", type=Path, required=True)
+    m.add_argument("--limit", type=int, help="stop after this many questions")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            from .runner import run_evaluation
+
+            variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+            result = run_evaluation(args.index, args.dataset, args.out, variants, progress=sys.stderr.isatty())
+            hybrid = result["variants"].get("hybrid", next(iter(result["variants"].values())))["section"]
+            print(
+                f"{result['questions']} questions in {result['wall_s']} s; "
+                + ", ".join(f"{k} {v:.3f}" for k, v in hybrid.items() if k in ("recall@10", "mrr@10", "ndcg@10"))
+                + f"; report: {args.out / 'report.md'}"
+            )
+        elif args.command == "compare":
+            from .compare import compare
+
+            print(compare(args.run_a, args.run_b))
+        else:
+            from .convert import medquad_dataset
+
+            written, problems = medquad_dataset(args.sources, args.out, limit=args.limit)
+            for p in problems:
+                print(f"warning: {p}", file=sys.stderr)
+            print(f"wrote {written} questions to {args.out}")
+        return 0
+    except GuidelineQAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""Run a dataset through the assistant and every retrieval variant; write metrics, per-question rows,
+the report and the plots."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.pipeline import Assistant
+from indexer.errors import GuidelineQAError
+
+from . import metrics as m
+from .dataset import Dataset, load_dataset
+from .variants import OUR_MODES, VARIANTS, DefaultLangChain, OurRetriever
+
+K = 10
+EMBED_SAMPLE = 30  # questions embedded one at a time to measure real per-question embedding latency
+
+
+def run_evaluation(
+    index: Path,
+    dataset_dir: Path,
+    out: Path,
+    variants: Sequence[str] = VARIANTS,
+    *,
+    progress: bool = False,
+    embedder=None,
+) -> dict:
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        raise GuidelineQAError(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
+    started = time.perf_counter()
+    dataset = load_dataset(dataset_dir)
+    if not dataset.queries:
+        raise GuidelineQAError(f"{dataset_dir}/queries.jsonl has no questions")
+    assistant = Assistant(index, embedder=embedder)
+    manifest = assistant.index.manifest
+    include_headings = manifest.get("chunker", {}).get("include_headings", True)
+    section_doc = _section_to_document(assistant)
+    known_articles = {d for d, doc in assistant.index.documents.items() if doc["kind"] == "article"}
+
+    queries = [assistant.query_for(q.text, q.history) for q in dataset.queries]
+    articles = [q.article if q.article in known_articles else None for q in dataset.queries]
+    t = time.perf_counter()
+    vectors = assistant.index.embedder.encode(queries, progress=progress)
+    batch_embed_ms = (time.perf_counter() - t) * 1000 / len(queries)
+    single_embed = []
+    for query in queries[:EMBED_SAMPLE]:
+        t = time.perf_counter()
+        assistant.index.embedder.encode([query])
+        single_embed.append((time.perf_counter() - t) * 1000)
+
+    rows = [{"id": q.id, "text": q.text, "query": query} for q, query in zip(dataset.queries, queries, strict=True)]
+    results: dict[str, dict] = {}
+    for variant in variants:
+        rankings, notes = _rank_all(variant, assistant, dataset, queries, vectors, articles, include_headings, progress)
+        section_run = {q.id: m.ranking_to_run(r.sections) for q, r in zip(dataset.queries, rankings, strict=True)}
+        doc_run = {
+            q.id: m.ranking_to_run([section_doc.get(s, s) for s in r.sections])
+            for q, r in zip(dataset.queries, rankings, strict=True)
+        }
+        section_means, section_per_q = m.retrieval_metrics(section_run, dataset.qrels)
+        doc_means, _ = m.retrieval_metrics(doc_run, _to_documents(dataset.qrels, section_doc))
+        retrieve = [r.retrieve_ms for r in rankings]
+        results[variant] = {
+            "section": section_means,
+            "document": doc_means,
+            "latency_ms": {
+                "retrieve_p50": m.percentile(retrieve, 0.5),
+                "retrieve_p95": m.percentile(retrieve, 0.95),
+            },
+            **notes,
+        }
+        for row, q, r in zip(rows, dataset.queries, rankings, strict=True):
+            row[variant] = {
+                "top": list(dict.fromkeys(r.sections))[:K],
+                "retrieve_ms": round(r.retrieve_ms, 3),
+                **section_per_q.get(q.id, {}),
+            }
+
+    answers = _answers(assistant, dataset, vectors, articles, rows, progress)
+    result = {
+        "dataset": str(dataset_dir),
+        "dataset_name": dataset.name,
+        "index": str(index),
+        "questions": len(dataset.queries),
+        "judged": sum(1 for q in dataset.queries if dataset.qrels.get(q.id)),
+        "headings_indexed": include_headings,
+        "model": manifest["model"]["id"],
+        "variants": results,
+        "answers": answers,
+        "latency_ms": {
+            "embed_single_p50": m.percentile(single_embed, 0.5),
+            "embed_single_p95": m.percentile(single_embed, 0.95),
+            "embed_batched_mean": batch_embed_ms,
+            **answers.pop("latency_ms"),
+        },
+        "wall_s": round(time.perf_counter() - started, 1),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    with (out / "per_question.jsonl").open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    from .report import write_plots, write_report
+
+    write_plots(result, rows, out)
+    write_report(result, out)
+    return result
+
+
+def _rank_all(variant, assistant, dataset: Dataset, queries, vectors, articles, include_headings, progress):
+    if variant in OUR_MODES:
+        ranker = OurRetriever(assistant.retriever, variant)
+        items = _progress(range(len(queries)), progress, variant)
+        return [ranker.rank(queries[i], vectors[i], articles[i], K) for i in items], {}
+    lc = DefaultLangChain(assistant.index, include_headings=include_headings)
+    t = time.perf_counter()
+    lc_vectors = lc.embed_queries(queries)
+    embed_ms = (time.perf_counter() - t) * 1000 / len(queries)
+    items = _progress(range(len(queries)), progress, variant)
+    rankings = [lc.rank(lc_vectors[i], K) for i in items]
+    return rankings, {"build_s": round(lc.build_s, 1), "splits": lc.splits, "embed_batched_mean_ms": embed_ms}
+
+
+def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> dict:
+    facts, cite_p, cite_r, rouge, f1, disclaimer, abstain_pairs = [], [], [], [], [], [], []
+    stages: dict[str, list[float]] = {"retrieve": [], "compose": []}
+    for i in _progress(range(len(dataset.queries)), progress, "answers"):
+        q = dataset.queries[i]
+        answer = assistant.ask(q.text, q.history, articles[i], query_vector=vectors[i])
+        for stage in stages:
+            stages[stage].append(answer.timings_ms[stage])
+        cited = [c.passage.section_id for c in answer.citations]
+        relevant = [s for s, g in dataset.qrels.get(q.id, {}).items() if g > 0]
+        cited_text = " ".join(c.passage.text for c in answer.citations)
+        row = {"answer": answer.text, "abstained": answer.abstained, "cited": cited}
+        if q.must and not q.abstain:
+            row["facts"] = m.facts_found(answer.text, q.must) and m.facts_found(cited_text, q.must)
+            facts.append(float(row["facts"]))
+        if relevant and not q.abstain:
+            p, r = m.set_precision_recall(cited, relevant)
+            row["citation_precision"], row["citation_recall"] = p, r
+            cite_p.append(p if p is not None else 0.0)
+            cite_r.append(r)
+        if q.reference_answer:
+            row["rouge_l"] = m.rouge_l(answer.text, q.reference_answer) if not answer.abstained else 0.0
+            row["token_f1"] = m.token_f1(answer.text, q.reference_answer) if not answer.abstained else 0.0
+            rouge.append(row["rouge_l"])
+            f1.append(row["token_f1"])
+        disclaimer.append(float(bool(answer.disclaimer)))
+        abstain_pairs.append((q.abstain, answer.abstained))
+        rows[i]["answer"] = row
+    answerable = [a for (s, a) in abstain_pairs if not s]
+    return {
+        "key_fact_recall": m.mean(facts),
+        "citation_precision": m.mean(cite_p),
+        "citation_recall": m.mean(cite_r),
+        "rouge_l": m.mean(rouge),
+        "token_f1": m.mean(f1),
+        **m.abstention_scores(abstain_pairs),
+        "answered_rate": 1 - m.mean(answerable) if answerable else None,
+        "disclaimer_rate": m.mean(disclaimer),
+        "latency_ms": {
+            f"{stage}_{name}": m.percentile(values, q)
+            for stage, values in stages.items()
+            for name, q in (("p50", 0.5), ("p95", 0.95))
+        },
+    }
+
+
+def _section_to_document(assistant) -> dict[str, str]:
+    rows = assistant.index.connection().execute("SELECT id, doc_id FROM sections")
+    return {r["id"]: r["doc_id"] for r in rows}
+
+
+def _to_documents(qrels, section_doc: dict[str, str]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for q, rels in qrels.items():
+        for corpus_id, grade in rels.items():
+            doc = section_doc.get(corpus_id, corpus_id)
+            out.setdefault(q, {})[doc] = max(grade, out.get(q, {}).get(doc, 0))
+    return out
+
+
+def _progress(items, enabled: bool, desc: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, file=sys.stderr, leave=False)
