@@ -21,7 +21,7 @@ import numpy as np
 from . import store
 from .chunk import chunk_document, text_sha
 from .corpus import PARSER_VERSION, fingerprint, load_corpus
-from .errors import BuildError, IndexMismatch, IndexMissing
+from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation
 from .settings import Settings
 
 
@@ -84,7 +84,7 @@ def build_index(
 
     corpus = load_corpus(settings.corpus)
     report.warnings = [str(p) for p in corpus.problems]
-    report.unresolved_citations = sum("is cited but not listed" in w for w in report.warnings)
+    report.unresolved_citations = sum(isinstance(p, UnresolvedCitation) for p in corpus.problems)
     for w in report.warnings:
         if on_warning:
             on_warning(w)

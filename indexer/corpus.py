@@ -124,7 +124,7 @@ def parse_file(root: Path, path: Path, data: bytes) -> tuple[Document, list[Corp
     if suffix == ".txt":
         doc, warnings = parse_markdown(path, page_to_markdown(path, text), kind="article")
         # Line numbers would point into the converted text, not the page the user has.
-        return doc, [CorpusError(path, w.reason) for w in warnings]
+        return doc, [type(w)(path, w.reason) for w in warnings]
     return parse_markdown(path, text, kind="article")
 
 

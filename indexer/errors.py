@@ -20,6 +20,10 @@ class CorpusError(GuidelineQAError):
         super().__init__(f"{where}: {reason}")
 
 
+class UnresolvedCitation(CorpusError):
+    """A citation marker whose number is not in the article's reference list: kept, and reported."""
+
+
 class IndexMissing(GuidelineQAError):
     """No index where one was expected."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CorpusError
+from .errors import CorpusError, UnresolvedCitation
 from .model import Block, Document, Reference, Section
 from .text import parse_markers, slug
 
@@ -211,7 +211,7 @@ def _unresolved(path: Path, doc: Document) -> list[CorpusError]:
                     reported.add(n)
                     listed = f"only {len(known)} are listed" if known else "none are listed"
                     problems.append(
-                        CorpusError(
+                        UnresolvedCitation(
                             path,
                             f"reference [{n}] is cited but not listed under references ({listed})",
                             line=doc.line_of(b.start),

@@ -184,11 +184,20 @@ def test_html_in_the_corpus_is_shown_as_text(tmp_path, monkeypatch, embedder):
     assert all(not m.proto.allow_html for m in at.markdown)
 
 
-def test_missing_index_gives_the_command_that_fixes_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: None, "no index at {p}"),
+        (lambda p: (p.mkdir(), (p / "notes.txt").write_text("x")), "{p} is not a guideline-qa index"),
+    ],
+    ids=["missing", "not-an-index"],
+)
+def test_missing_or_foreign_index_gives_the_command_that_fixes_it(tmp_path, monkeypatch, make, message):
+    make(tmp_path / "none")
     monkeypatch.setenv("GUIDELINE_QA_INDEX", str(tmp_path / "none"))
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
-    assert f"no index at {tmp_path / 'none'}" in plain(at.error[0].value)
+    assert message.format(p=tmp_path / "none") in plain(at.error[0].value)
     assert "python -m indexer build --corpus corpus --index" in at.code[0].value
     assert not at.chat_input
 
