@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 # The end-to-end test drives Debian's Chromium with Playwright (no browser download).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: lint browser
 	$(PY) -m pytest -q
