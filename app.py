@@ -25,6 +25,7 @@ from assistant.render import (
     suggested_questions,
 )
 from indexer.settings import Settings
+from indexer.store import read_manifest
 from indexer.text import slug
 
 BANNER = (
@@ -41,8 +42,9 @@ def index_path(argv: list[str]) -> Path:
     return args.index or Settings.from_env().index
 
 
-@st.cache_resource(show_spinner="Loading the model and the index ...")
-def load_assistant(index: str):
+@st.cache_resource(show_spinner="Loading the model and the index ...", max_entries=2)
+def load_assistant(index: str, built_at: str):
+    """One Assistant per index build: a rebuilt index (new built_at) is loaded afresh on the next run."""
     from assistant.pipeline import Assistant
 
     assistant = Assistant(Path(index), Settings.from_env())
@@ -313,7 +315,7 @@ def main() -> None:
         st.stop()
     index = index_path(sys.argv[1:])
     try:
-        assistant = load_assistant(str(index))
+        assistant = load_assistant(str(index), str(read_manifest(index).get("built_at")))
     except IndexMissing as exc:
         st.error(f"{md_escape(str(exc))}")
         st.code(f"make run    # or: {rebuild_command(index)}", language="bash")

@@ -17,7 +17,11 @@ from indexer.terms import TermWeights
 
 
 class SearchIndex:
-    """Read-only view of one index directory, safe to share between threads (one connection per thread)."""
+    """Read-only view of one index directory, safe to share between threads.
+
+    One SQLite connection, opened with the vectors and used under a lock: a rebuild that swaps the
+    folder meanwhile cannot pair these vectors with another build's rows (open files stay readable).
+    """
 
     def __init__(self, index_dir: Path, *, embedder=None) -> None:
         self.path = Path(index_dir)
@@ -44,20 +48,20 @@ class SearchIndex:
                 f"{self.path}: vectors.faiss does not match manifest.json (dimension {self.vectors.d}, "
                 f"{self.vectors.ntotal} rows); rebuild with '{rebuild}'"
             )
-        self._local = threading.local()
-        con = self.connection()
+        self._lock = threading.Lock()
+        self._con = store.connect(self.path)
         self.documents = {
             r["id"]: dict(r, meta=json.loads(r["meta"]))
-            for r in con.execute("SELECT id, kind, title, url, collection, meta FROM documents")
+            for r in self.query("SELECT id, kind, title, url, collection, meta FROM documents")
         }
         try:
-            df = dict(con.execute("SELECT term, df FROM term_df").fetchall())
+            df = {r[0]: r[1] for r in self.query("SELECT term, df FROM term_df")}
         except sqlite3.Error as exc:
             raise IndexMismatch(f"{self.path}/store.sqlite cannot be read ({exc}); rebuild with '{rebuild}'") from None
         self.weights = TermWeights(df, self.vectors.ntotal)
         self.references: dict[str, dict[int, Reference]] = {}
         self.linked_sources: dict[str, set[str]] = {}
-        for r in con.execute("SELECT * FROM doc_references"):
+        for r in self.query("SELECT * FROM doc_references"):
             self.references.setdefault(r["doc_id"], {})[r["n"]] = Reference(
                 n=r["n"],
                 type=r["type"],
@@ -70,11 +74,9 @@ class SearchIndex:
             if r["source_doc_id"]:
                 self.linked_sources.setdefault(r["doc_id"], set()).add(r["source_doc_id"])
 
-    def connection(self):
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = self._local.con = store.connect(self.path)
-        return con
+    def query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._con.execute(sql, args).fetchall()
 
     @property
     def articles(self) -> list[dict]:
@@ -93,10 +95,7 @@ class SearchIndex:
             return np.zeros(0, dtype="int64"), np.zeros((0, self.vectors.d), dtype="float32")
         marks = ",".join("?" * len(scope))
         rows = np.array(
-            [
-                r[0]
-                for r in self.connection().execute(f"SELECT row FROM chunks WHERE doc_id IN ({marks})", tuple(scope))
-            ],
+            [r[0] for r in self.query(f"SELECT row FROM chunks WHERE doc_id IN ({marks})", tuple(scope))],
             dtype="int64",
         )
         if not len(rows):
@@ -107,7 +106,7 @@ class SearchIndex:
         if not rows:
             return {}
         marks = ",".join("?" * len(rows))
-        result = self.connection().execute(
+        result = self.query(
             f"SELECT c.row, c.id, c.doc_id, c.section_id, c.text, c.embed_text, c.start, c.end, c.sentences, "
             f"c.citations, s.path FROM chunks c JOIN sections s ON s.id = c.section_id WHERE c.row IN ({marks})",
             tuple(rows),
@@ -116,11 +115,11 @@ class SearchIndex:
 
     @lru_cache(maxsize=256)  # noqa: B019 - see scope_rows
     def document_text(self, doc_id: str) -> str:
-        row = self.connection().execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return row[0] if row else ""
+        rows = self.query("SELECT text FROM documents WHERE id = ?", (doc_id,))
+        return rows[0][0] if rows else ""
 
     def sections(self, doc_id: str) -> list[dict]:
-        rows = self.connection().execute(
+        rows = self.query(
             "SELECT id, heading, path, level, start, end FROM sections WHERE doc_id = ? ORDER BY ord", (doc_id,)
         )
         return [dict(r, path=tuple(json.loads(r["path"]))) for r in rows]

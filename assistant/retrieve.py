@@ -114,7 +114,7 @@ class Retriever:
             sql += " WHERE chunks_fts MATCH ?"
         sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
         try:
-            return [r[0] for r in self.index.connection().execute(sql, (*args, n))]
+            return [r[0] for r in self.index.query(sql, (*args, n))]
         except sqlite3.OperationalError:
             return []  # a query FTS5 cannot parse finds nothing by keyword; dense search still runs
 

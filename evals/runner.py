@@ -173,7 +173,7 @@ def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> 
 
 
 def _section_to_document(assistant) -> dict[str, str]:
-    rows = assistant.index.connection().execute("SELECT id, doc_id FROM sections")
+    rows = assistant.index.query("SELECT id, doc_id FROM sections")
     return {r["id"]: r["doc_id"] for r in rows}
 
 

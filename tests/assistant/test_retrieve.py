@@ -41,3 +41,30 @@ def test_passages_carry_resolved_references(assistant):
     top = found.passages[0]
     assert top.citations == (1, 5)
     assert [(r.n, r.type, r.year) for r in top.references] == [(1, "Guideline", 2025), (5, "Guideline", 2025)]
+
+
+def test_a_loaded_index_keeps_serving_its_own_build_while_rebuilt(tmp_path, embedder):
+    import threading
+
+    from assistant.pipeline import Assistant
+    from indexer.build import build_index
+    from indexer.settings import Settings
+
+    from ..helpers import write_article
+
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "old", "Trastuzumab loading dose is 4 mg/kg IV [1].")
+    settings = Settings(corpus=(corpus,), index=tmp_path / "index")
+    build_index(settings, embedder=embedder)
+    serving = Assistant(settings.index, settings, embedder=embedder)
+    (corpus / "old.md").unlink()
+    for i in range(5):
+        write_article(corpus, f"new{i}", f"Unrelated text number {i} about hypertension [1].")
+    build_index(settings, embedder=embedder)  # swaps the folder under the running assistant
+
+    answers = []
+    worker = threading.Thread(target=lambda: answers.append(serving.ask("What is the trastuzumab loading dose?")))
+    worker.start()
+    worker.join()
+    assert "4 mg/kg IV" in answers[0].text
+    assert answers[0].citations[0].passage.doc_id == "old"
