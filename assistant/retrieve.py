@@ -54,17 +54,17 @@ class Retriever:
         timings["embed"] = (t1 - t0) * 1000
 
         scope = self.index.scope(article)
-        lists: list[list[int]] = []
+        lists: list[tuple[list[int], float]] = []  # (rows best first, weight)
         if mode in ("hybrid", "dense"):
-            lists.append(self._with_scope(self._dense(qv, s.candidates), self._dense_in_scope(qv, scope, s.candidates)))
+            dense = self._with_scope(self._dense(qv, s.candidates), self._dense_in_scope(qv, scope, s.candidates))
+            lists.append((dense, s.dense_weight))
         if mode in ("hybrid", "bm25"):
-            lists.append(
-                self._with_scope(self._keyword(query, s.candidates), self._keyword(query, s.candidates, scope))
-            )
+            keyword = self._with_scope(self._keyword(query, s.candidates), self._keyword(query, s.candidates, scope))
+            lists.append((keyword, 1.0))
         fused: dict[int, float] = {}
-        for rows in lists:
+        for rows, weight in lists:
             for rank, row in enumerate(rows, start=1):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
+                fused[row] = fused.get(row, 0.0) + weight / (s.rrf_k + rank)
         if scope:
             in_scope = self._rows_in_scope(scope)
             for row in fused:

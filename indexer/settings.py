@@ -43,7 +43,8 @@ class RetrievalSettings:
 
     top_k: int = 8  # passages returned after fusion
     candidates: int = 50  # passages each retriever contributes before fusion
-    rrf_k: int = 60  # reciprocal rank fusion constant: score = sum 1 / (rrf_k + rank)
+    rrf_k: int = 20  # reciprocal rank fusion constant: score = sum weight / (rrf_k + rank)
+    dense_weight: float = 4.0  # weight of the dense ranking in the fusion; the keyword ranking weighs 1
     scope_weight: float = 1.25  # multiplier on the fused score of passages of the article in scope
     history_turns: int = 2  # earlier questions a follow-up may borrow context from
 
@@ -52,6 +53,8 @@ class RetrievalSettings:
             raise ValueError(f"top_k must be between 1 and 50, got {self.top_k}")
         if not self.top_k <= self.candidates <= 1000:
             raise ValueError(f"candidates must be between top_k ({self.top_k}) and 1000, got {self.candidates}")
+        if not 0 < self.dense_weight <= 10:
+            raise ValueError(f"dense_weight must be in (0, 10], got {self.dense_weight}")
         if self.rrf_k < 1:
             raise ValueError(f"rrf_k must be at least 1, got {self.rrf_k}")
         if self.scope_weight < 1:
@@ -114,6 +117,9 @@ class Settings:
             changes["batch_size"] = _int(ENV_PREFIX + "BATCH_SIZE", v)
         if v := env.get(ENV_PREFIX + "TOP_K"):
             changes["retrieval"] = dataclasses.replace(base.retrieval, top_k=_int(ENV_PREFIX + "TOP_K", v))
+        if v := env.get(ENV_PREFIX + "DENSE_WEIGHT"):
+            retrieval = changes.get("retrieval", base.retrieval)
+            changes["retrieval"] = dataclasses.replace(retrieval, dense_weight=_float(ENV_PREFIX + "DENSE_WEIGHT", v))
         if v := env.get(ENV_PREFIX + "RUNS"):
             changes["runs"] = Path(v)
         if v := env.get(ENV_PREFIX + "LOG_QUESTIONS"):
@@ -121,6 +127,13 @@ class Settings:
         if v := env.get(ENV_PREFIX + "MAX_TOKENS"):
             changes["chunk"] = dataclasses.replace(base.chunk, max_tokens=_int(ENV_PREFIX + "MAX_TOKENS", v))
         return base.replace(**changes)
+
+
+def _float(name: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
 
 
 def _int(name: str, value: str) -> int:
