@@ -89,15 +89,23 @@ def build_index(
         if on_warning:
             on_warning(w)
     if strict and report.warnings:
-        raise BuildError(
-            f"--strict: {len(report.warnings)} problem(s) in the corpus; the index was not changed"
-        )
+        raise BuildError(f"--strict: {len(report.warnings)} problem(s) in the corpus; the index was not changed")
     if not corpus.documents:
         raise BuildError("the corpus has no usable documents; the index was not changed")
 
+    # A document whose text is unchanged since the previous build keeps its chunks: no re-tokenizing.
+    reusable = (
+        store.previous_chunks(target, embedder.model_id, _chunker_settings(settings), PARSER_VERSION)
+        if target.exists()
+        else {}
+    )
     chunks = []
     for doc in _progress(corpus.documents, progress, "chunking"):
-        chunks.extend(chunk_document(doc, embedder.count_tokens, settings.chunk))
+        previous = reusable.get(doc.id)
+        if previous and previous[0] == text_sha(doc.text):
+            chunks.extend(previous[1])
+        else:
+            chunks.extend(chunk_document(doc, embedder.count_tokens, settings.chunk))
     if not chunks:
         raise BuildError("the corpus produced no passages to index; the index was not changed")
 

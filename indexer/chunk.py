@@ -39,9 +39,7 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: ChunkSet
     return chunks
 
 
-def _chunk_section(
-    doc: Document, section: Section, count_tokens: TokenCounter, settings: ChunkSettings
-) -> list[Chunk]:
+def _chunk_section(doc: Document, section: Section, count_tokens: TokenCounter, settings: ChunkSettings) -> list[Chunk]:
     context = heading_context(doc, section, settings)
     sentences = [s for b in section.blocks for s in split_sentences(doc.text, b.start, b.end)]
     counts = count_tokens([context] + [plain(doc.text[s.start : s.end]) for s in sentences])
@@ -100,9 +98,7 @@ def _chunk_section(
     return chunks
 
 
-def _split_long(
-    text: str, sentence: Sentence, count_tokens: TokenCounter, budget: int
-) -> list[tuple[Sentence, int]]:
+def _split_long(text: str, sentence: Sentence, count_tokens: TokenCounter, budget: int) -> list[tuple[Sentence, int]]:
     """A sentence longer than the whole budget, cut at word boundaries: the one case a sentence splits."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[sentence.start : sentence.end])]
     counts = count_tokens([plain(text[sentence.start + a : sentence.start + b]) or "x" for a, b in words])

@@ -30,15 +30,11 @@ def parse_medquad(path: Path, data: bytes, *, collection: str | None = None) -> 
         ) from None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        raise CorpusError(
-            path, f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}", line=line
-        ) from None
+        raise CorpusError(path, f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}", line=line) from None
     doc_key = root.get("id") or root.get("fid") or root.get("docid")
     source = root.get("source") or root.get("corpus")
     if not doc_key or not source:
-        raise CorpusError(
-            path, f"<{root.tag}> is not a MedQuAD document (needs an id and a source attribute)", line=1
-        )
+        raise CorpusError(path, f"<{root.tag}> is not a MedQuAD document (needs an id and a source attribute)", line=1)
     if path.stem != doc_key and path.stem.startswith(doc_key + "_"):
         # A few CancerGov files (0000013_2_1.xml ...) repeat their parent's id for a different disease;
         # the file name is the id that tells them apart.

@@ -64,15 +64,10 @@ def write_store(path: Path, documents: Sequence[Document], chunks: Sequence[Chun
         with con:
             con.executemany(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    (d.id, d.kind, d.title, d.path, d.url, d.collection, json.dumps(d.meta), d.text)
-                    for d in documents
-                ),
+                ((d.id, d.kind, d.title, d.path, d.url, d.collection, json.dumps(d.meta), d.text) for d in documents),
             )
             con.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)", _section_rows(documents))
-            con.executemany(
-                "INSERT INTO doc_references VALUES (?,?,?,?,?,?,?,?,?)", _reference_rows(documents)
-            )
+            con.executemany("INSERT INTO doc_references VALUES (?,?,?,?,?,?,?,?,?)", _reference_rows(documents))
             con.executemany(
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -144,9 +139,7 @@ def read_manifest(index_dir: Path) -> dict:
         raise IndexMissing(f"no index at {index_dir}: build it with '{rebuild}' (or 'make run')")
     manifest_path = index_dir / MANIFEST
     if not index_dir.is_dir() or not manifest_path.is_file():
-        raise IndexMismatch(
-            f"{index_dir} is not a guideline-qa index (no {MANIFEST}); rebuild with '{rebuild}'"
-        )
+        raise IndexMismatch(f"{index_dir} is not a guideline-qa index (no {MANIFEST}); rebuild with '{rebuild}'")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -173,6 +166,53 @@ def connect(index_dir: Path) -> sqlite3.Connection:
     con = sqlite3.connect(f"file:{(index_dir / STORE).resolve()}?mode=ro", uri=True, check_same_thread=False)
     con.row_factory = sqlite3.Row
     return con
+
+
+def previous_chunks(
+    index_dir: Path, model_id: str, chunker: dict, parser_version: int
+) -> dict[str, tuple[str, list[Chunk]]]:
+    """Chunks of a previous index by document, with the hash of the text they were cut from.
+
+    Only when that index used the same model (tokenizer), chunker settings and parser: then a document
+    whose text is unchanged would be cut into exactly these chunks again.
+    """
+    try:
+        manifest = read_manifest(index_dir)
+    except (IndexMissing, IndexMismatch):
+        return {}
+    if (
+        manifest.get("model", {}).get("id") != model_id
+        or manifest.get("chunker") != chunker
+        or manifest.get("corpus", {}).get("parser_version") != parser_version
+    ):
+        return {}
+    out: dict[str, tuple[str, list[Chunk]]] = {}
+    try:
+        con = connect(index_dir)
+        try:
+            for r in con.execute("SELECT id, text FROM documents"):
+                out[r["id"]] = (text_sha(r["text"]), [])
+            for r in con.execute("SELECT * FROM chunks ORDER BY row"):
+                out[r["doc_id"]][1].append(
+                    Chunk(
+                        id=r["id"],
+                        doc_id=r["doc_id"],
+                        section_id=r["section_id"],
+                        ord=r["ord"],
+                        text=r["text"],
+                        embed_text=r["embed_text"],
+                        start=r["start"],
+                        end=r["end"],
+                        sentences=tuple(tuple(x) for x in json.loads(r["sentences"])),
+                        citations=tuple(json.loads(r["citations"])),
+                        n_tokens=r["n_tokens"],
+                    )
+                )
+        finally:
+            con.close()
+    except (sqlite3.Error, KeyError, ValueError):
+        return {}  # an unreadable old index only means nothing to reuse
+    return out
 
 
 def cached_vectors(index_dir: Path, model_id: str) -> dict[str, np.ndarray]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:[./][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -23,6 +24,7 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # the same words recur across every chunk of a build
 def stem(word: str) -> str:
     """A deliberately light stem: plural and verb endings only, so drug names and units survive."""
     if len(word) > 4 and word.endswith("ies"):

@@ -12,9 +12,7 @@ MARKER_RE = re.compile(r"\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]")
 _MARKER_WITH_SPACE_RE = re.compile(r"\s*" + MARKER_RE.pattern)
 # A sentence ends at . ! or ?, optionally followed by closing quotes or brackets and by citation
 # markers, then whitespace and a plausible sentence start.
-_BOUNDARY_RE = re.compile(
-    r"[.!?][\"'”’)\]]*(?:\s*\[\d[\d,;\s–-]*\])*\s+(?!\[\d[\d,;\s–-]*\])(?=[\"“(\[]?[A-Z0-9≥≤<>])"
-)
+_BOUNDARY_RE = re.compile(r"[.!?][\"'”’)\]]*(?:\s*\[\d[\d,;\s–-]*\])*\s+(?!\[\d[\d,;\s–-]*\])(?=[\"“(\[]?[A-Z0-9≥≤<>])")
 _ABBREVIATIONS = {
     "e.g",
     "i.e",

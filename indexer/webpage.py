@@ -124,11 +124,7 @@ def _kind(line: str) -> str:
         return "bullet"
     s = line.strip()
     words = s.split()
-    if (
-        len(words) <= 14
-        and not re.search(r"[.:;,?!]$", s)
-        and not (_TRAILING_NUMBERS.search(s) and len(words) > 10)
-    ):
+    if len(words) <= 14 and not re.search(r"[.:;,?!]$", s) and not (_TRAILING_NUMBERS.search(s) and len(words) > 10):
         return "heading"
     return "paragraph"
 

@@ -142,3 +142,26 @@ def test_source_file_reference_is_linked_and_indexed(tmp_path, embedder):
     con = store.connect(tmp_path / "index")
     assert con.execute("SELECT source_doc_id FROM doc_references WHERE doc_id='a'").fetchone()[0] == "label"
     assert con.execute("SELECT kind FROM documents WHERE id='label'").fetchone()[0] == "source"
+
+
+def test_rebuild_re_chunks_only_documents_whose_text_changed(small, embedder):
+    settings, _ = small
+    seen: list[str] = []
+
+    class Spy:
+        model_id, max_seq_length = embedder.model_id, embedder.max_seq_length
+
+        def count_tokens(self, texts):
+            seen.extend(texts)
+            return embedder.count_tokens(texts)
+
+        def encode(self, texts, progress=False):
+            return embedder.encode(texts)
+
+    write_article(settings.corpus[0], "endocrine", "Premenopausal patients add ovarian suppression [1].")
+    report = build_index(settings, embedder=Spy())
+    assert any("Premenopausal" in t for t in seen)
+    assert not any("Trastuzumab" in t or "Bisphosphonates" in t for t in seen)
+    con = store.connect(settings.index)
+    assert con.execute("SELECT count(*) FROM chunks WHERE doc_id = 'her2'").fetchone()[0] == 1
+    assert report.documents == 3 and report.embedded == 1
