@@ -93,15 +93,16 @@ def build_index(
     if not corpus.documents:
         raise BuildError("the corpus has no usable documents; the index was not changed")
 
-    # A document whose text is unchanged since the previous build keeps its chunks: no re-tokenizing.
-    reusable = (
-        store.previous_chunks(target, embedder.model_id, _chunker_settings(settings), PARSER_VERSION)
+    # A document whose text is unchanged since the previous build keeps its chunks (no re-tokenizing),
+    # and a passage whose text is unchanged keeps its vector.
+    reuse = (
+        store.read_previous(target, embedder.model_id, _chunker_settings(settings), PARSER_VERSION)
         if target.exists()
-        else {}
+        else store.PreviousBuild()
     )
     chunks = []
     for doc in _progress(corpus.documents, progress, "chunking"):
-        previous = reusable.get(doc.id)
+        previous = reuse.chunks.get(doc.id)
         if previous and previous[0] == text_sha(doc.text):
             chunks.extend(previous[1])
         else:
@@ -109,7 +110,7 @@ def build_index(
     if not chunks:
         raise BuildError("the corpus produced no passages to index; the index was not changed")
 
-    cache = store.cached_vectors(target, embedder.model_id) if target.exists() else {}
+    cache = reuse.vectors
     shas = [text_sha(c.embed_text) for c in chunks]
     missing = sorted({s: c.embed_text for s, c in zip(shas, chunks, strict=True) if s not in cache}.items())
     if missing:

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -168,72 +169,59 @@ def connect(index_dir: Path) -> sqlite3.Connection:
     return con
 
 
-def previous_chunks(
-    index_dir: Path, model_id: str, chunker: dict, parser_version: int
-) -> dict[str, tuple[str, list[Chunk]]]:
-    """Chunks of a previous index by document, with the hash of the text they were cut from.
+@dataclass
+class PreviousBuild:
+    """What a rebuild may reuse from the index it replaces."""
 
-    Only when that index used the same model (tokenizer), chunker settings and parser: then a document
-    whose text is unchanged would be cut into exactly these chunks again.
-    """
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # by embedded-text hash
+    chunks: dict[str, tuple[str, list[Chunk]]] = field(default_factory=dict)  # doc id -> (text hash, chunks)
+
+
+def read_previous(index_dir: Path, model_id: str, chunker: dict, parser_version: int) -> PreviousBuild:
+    """Vectors of the previous index when it used the same model; its chunks by document when it also
+    used the same chunker settings and parser (then a document with unchanged text would be cut into
+    exactly these chunks again). An unreadable or foreign old index only means nothing to reuse."""
     try:
         manifest = read_manifest(index_dir)
     except (IndexMissing, IndexMismatch):
-        return {}
-    if (
-        manifest.get("model", {}).get("id") != model_id
-        or manifest.get("chunker") != chunker
-        or manifest.get("corpus", {}).get("parser_version") != parser_version
-    ):
-        return {}
-    out: dict[str, tuple[str, list[Chunk]]] = {}
-    try:
-        con = connect(index_dir)
-        try:
-            for r in con.execute("SELECT id, text FROM documents"):
-                out[r["id"]] = (text_sha(r["text"]), [])
-            for r in con.execute("SELECT * FROM chunks ORDER BY row"):
-                out[r["doc_id"]][1].append(
-                    Chunk(
-                        id=r["id"],
-                        doc_id=r["doc_id"],
-                        section_id=r["section_id"],
-                        ord=r["ord"],
-                        text=r["text"],
-                        embed_text=r["embed_text"],
-                        start=r["start"],
-                        end=r["end"],
-                        sentences=tuple(tuple(x) for x in json.loads(r["sentences"])),
-                        citations=tuple(json.loads(r["citations"])),
-                        n_tokens=r["n_tokens"],
-                    )
-                )
-        finally:
-            con.close()
-    except (sqlite3.Error, KeyError, ValueError):
-        return {}  # an unreadable old index only means nothing to reuse
-    return out
-
-
-def cached_vectors(index_dir: Path, model_id: str) -> dict[str, np.ndarray]:
-    """Vectors of a previous index by embedded-text hash, when it used the same model; else nothing."""
-    try:
-        manifest = read_manifest(index_dir)
-    except (IndexMissing, IndexMismatch):
-        return {}
+        return PreviousBuild()
     if manifest.get("model", {}).get("id") != model_id:
-        return {}
+        return PreviousBuild()
+    same_cut = manifest.get("chunker") == chunker and manifest.get("corpus", {}).get("parser_version") == parser_version
     dimension = manifest["model"].get("dimension")
+    previous = PreviousBuild()
     try:
+        index = read_vectors(index_dir / VECTORS)
+        if index.d != dimension:
+            return PreviousBuild()
+        matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, dimension), "float32")
         con = connect(index_dir)
         try:
-            rows = con.execute("SELECT row, text_sha FROM chunks").fetchall()
+            rows = con.execute("SELECT * FROM chunks ORDER BY row").fetchall()
+            if len(rows) != index.ntotal:
+                return PreviousBuild()
+            previous.vectors = {r["text_sha"]: matrix[r["row"]] for r in rows}
+            if same_cut:
+                for r in con.execute("SELECT id, text FROM documents"):
+                    previous.chunks[r["id"]] = (text_sha(r["text"]), [])
+                for r in rows:
+                    previous.chunks[r["doc_id"]][1].append(
+                        Chunk(
+                            id=r["id"],
+                            doc_id=r["doc_id"],
+                            section_id=r["section_id"],
+                            ord=r["ord"],
+                            text=r["text"],
+                            embed_text=r["embed_text"],
+                            start=r["start"],
+                            end=r["end"],
+                            sentences=tuple(tuple(x) for x in json.loads(r["sentences"])),
+                            citations=tuple(json.loads(r["citations"])),
+                            n_tokens=r["n_tokens"],
+                        )
+                    )
         finally:
             con.close()
-        index = read_vectors(index_dir / VECTORS)
-        if index.ntotal != len(rows) or index.d != dimension:
-            return {}
-        matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, dimension), "float32")
-    except (sqlite3.Error, RuntimeError, OSError):
-        return {}  # an unreadable old index only means nothing to reuse
-    return {r["text_sha"]: matrix[r["row"]] for r in rows}
+    except (sqlite3.Error, RuntimeError, OSError, KeyError, ValueError):
+        return PreviousBuild()
+    return previous
