@@ -22,7 +22,7 @@ index: $(STAMP)
 
 run: index
 	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
-		--browser.gatherUsageStats false --server.headless true -- --index $(INDEX)
+		--browser.gatherUsageStats false --server.headless true --client.showErrorDetails none -- --index $(INDEX)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.errors import GuidelineQAError, IndexMismatch, IndexMissing
+from assistant.errors import GuidelineQAError, IndexMissing
 from assistant.feedback import Feedback, FeedbackStore, feedback_path
 from assistant.render import (
     conversation_markdown,
@@ -24,8 +24,9 @@ from assistant.render import (
     reference_line,
     suggested_questions,
 )
+from indexer.manifest import Manifest
 from indexer.settings import Settings
-from indexer.store import read_manifest
+from indexer.store import read_manifest, rebuild_command, rebuild_command_for
 from indexer.text import slug
 
 BANNER = (
@@ -42,14 +43,39 @@ def index_path(argv: list[str]) -> Path:
     return args.index or Settings.from_env().index
 
 
-@st.cache_resource(show_spinner="Loading the model and the index ...", max_entries=2)
-def load_assistant(index: str, built_at: str):
-    """One Assistant per index build: a rebuilt index (new built_at) is loaded afresh on the next run."""
+@st.cache_resource(show_spinner=False)
+def load_embedder(model: str):
+    """One model per process, shared by every index build the app loads (rebuilds do not reload torch)."""
+    from indexer.embed import Embedder
+
+    embedder = Embedder(model)
+    embedder.encode(["warm-up"])  # the first question should not pay for loading torch
+    return embedder
+
+
+@st.cache_resource(show_spinner="Loading the model and the index ...", max_entries=1)
+def load_assistant(index: str, build_key: tuple):
+    """One Assistant per index build: a rebuilt (or altered) index has a new key and is loaded and verified
+    afresh on the next run; max_entries=1 drops the previous one, so memory does not grow with rebuilds."""
     from assistant.pipeline import Assistant
 
-    assistant = Assistant(Path(index), Settings.from_env())
-    assistant.index.embedder.encode(["warm-up"])  # the first question should not pay for loading torch
-    return assistant
+    settings = Settings.from_env()
+    manifest = read_manifest(Path(index))
+    return Assistant(Path(index), settings, embedder=load_embedder(manifest.model.requested or manifest.model.id))
+
+
+def build_key(index: Path) -> tuple:
+    """What identifies the build in `index` now: its build time and its files' sizes and mtimes (cheap: stat
+    only), so a rebuild or a file altered in place is seen on the next rerun."""
+    manifest = read_manifest(index)
+    stats = []
+    for name in sorted(manifest.files):
+        try:
+            st_ = (index / name).stat()
+            stats.append((name, st_.st_size, st_.st_mtime_ns))
+        except OSError:
+            stats.append((name, -1, -1))
+    return (manifest.built_at, tuple(stats))
 
 
 @st.cache_resource
@@ -65,27 +91,21 @@ def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) 
     return bool(existing) and fingerprint(existing) != built_fingerprint
 
 
-def rebuild_command(index: Path, manifest: dict | None = None) -> str:
-    paths = (manifest or {}).get("corpus", {}).get("paths") or ["corpus"]
-    corpus = " ".join(f"--corpus {p}" for p in paths)
-    return f"python -m indexer build {corpus} --index {index}"
-
-
-def sidebar_status(index: Path, manifest: dict) -> None:
-    counts = manifest.get("counts", {})
+def sidebar_status(index: Path, manifest: Manifest) -> None:
+    counts = manifest.counts
     with st.sidebar:
         st.subheader("Index")
         st.markdown(
-            md_escape(f"{counts.get('documents', 0)} documents · {counts.get('chunks', 0)} passages\n")
+            md_escape(f"{counts.documents} documents · {counts.chunks} passages\n")
             + "  \n"
-            + md_escape(f"Model: {manifest.get('model', {}).get('id')}")
+            + md_escape(f"Model: {manifest.model.id}")
             + "  \n"
-            + md_escape(f"Built at: {manifest.get('built_at')}")
+            + md_escape(f"Built at: {manifest.built_at}")
         )
-        corpus = manifest.get("corpus", {})
-        if corpus_is_newer(str(index), corpus.get("fingerprint", ""), tuple(corpus.get("paths", []))):
+        corpus = manifest.corpus
+        if corpus_is_newer(str(index), corpus.fingerprint, corpus.paths):
             st.warning("The corpus changed after this index was built. Rebuild it with:")
-            st.code(rebuild_command(index, manifest), language="bash")
+            st.code(rebuild_command(index, manifest.corpus.paths), language="bash")
 
 
 def choose_article(assistant) -> dict | None:
@@ -189,7 +209,7 @@ def show_citation(assistant, article: dict, c) -> None:
     link = f"[{where}](#{section_anchor(p.section_id)})" if p.doc_id == article["id"] else where
     source = "" if p.doc_id == article["id"] else md_escape(f" (from: {p.title})")
     st.markdown(f"**\\[{c.n}\\]** {link}{source}")
-    st.markdown(highlighted_passage(c, assistant.index.document_text(p.doc_id)))
+    st.markdown(highlighted_passage(c))
     if p.references:
         st.markdown("\n".join("- " + reference_line(r) for r in p.references))
 
@@ -315,14 +335,14 @@ def main() -> None:
         st.stop()
     index = index_path(sys.argv[1:])
     try:
-        assistant = load_assistant(str(index), str(read_manifest(index).get("built_at")))
+        assistant = load_assistant(str(index), build_key(index))
     except IndexMissing as exc:
         st.error(f"{md_escape(str(exc))}")
         st.code(f"make run    # or: {rebuild_command(index)}", language="bash")
         st.stop()
-    except (IndexMismatch, GuidelineQAError) as exc:
+    except GuidelineQAError as exc:  # damaged, foreign or other-version index: the message names the fix
         st.error(md_escape(str(exc)))
-        st.code(rebuild_command(index), language="bash")
+        st.code(rebuild_command_for(index), language="bash")
         st.stop()
     sidebar_status(index, assistant.index.manifest)
     article = choose_article(assistant)

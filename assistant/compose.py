@@ -3,26 +3,35 @@
 No sentence is written by us: the answer is chosen sentences of retrieved passages, whitespace
 normalised and stripped of the article's own citation markers (whose numbers are replaced by ours,
 with the article's reference entries carried inside each citation). When the best evidence is weak
-the composer abstains and says so. An LLM composer can replace this one behind `Composer.compose`.
+the composer abstains and says so.
+
+`Composer` is the seam: the assistant is given one (`Assistant(..., composer=...)`) or builds the one
+`AnswerSettings.composer` names from `COMPOSERS`. Another composer (an LLM behind claim verification)
+is a class with the same `compose` plus one line in `COMPOSERS`.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
-from indexer.settings import AnswerSettings
+from indexer.errors import SettingsError
+from indexer.settings import AnswerSettings, Settings
 from indexer.terms import TermWeights, content_terms, matches
 from indexer.text import normalize_space, strip_markers
 
 from .types import Answer, Citation, Passage, UsedSentence
 
+if TYPE_CHECKING:
+    from .index import SearchIndex
+
 NOT_COVERED = "The indexed guidelines do not cover this question."
 
 
-class DocumentTexts(Protocol):
-    weights: TermWeights
-
-    def document_text(self, doc_id: str) -> str: ...
+class Composer(Protocol):
+    def compose(self, question: str, query: str, passages: list[Passage], disclaimer: str) -> Answer:
+        """An answer to `question` from `passages` (retrieved for `query`), citing them, or an abstention."""
+        ...
 
 
 def relevant(p: Passage, s: AnswerSettings) -> bool:
@@ -34,9 +43,9 @@ def relevant(p: Passage, s: AnswerSettings) -> bool:
     )
 
 
-class Composer:
-    def __init__(self, texts: DocumentTexts, settings: AnswerSettings | None = None) -> None:
-        self.texts = texts
+class ExtractiveComposer:
+    def __init__(self, weights: TermWeights, settings: AnswerSettings | None = None) -> None:
+        self.weights = weights
         self.settings = settings or AnswerSettings()
 
     def compose(self, question: str, query: str, passages: list[Passage], disclaimer: str) -> Answer:
@@ -74,15 +83,14 @@ class Composer:
         wants the premenopausal sentence, not every sentence about the earlier topic.
         """
         s = self.settings
-        weights = self.texts.weights
+        weights = self.weights
         asked = content_terms(question)
         borrowed = [t for t in content_terms(query) if t not in asked]
         candidates = []  # (score, holds an asked term, passage rank, position, passage, span, text)
         for rank, p in enumerate(evidence):
-            doc_text = self.texts.document_text(p.doc_id)
             heading = content_terms(" ".join(p.section[1:]))
-            for pos, (a, b) in enumerate(p.sentences):
-                text = normalize_space(strip_markers(doc_text[a:b]))
+            for pos, ((a, b), raw) in enumerate(zip(p.sentences, p.sentence_texts, strict=True)):
+                text = normalize_space(strip_markers(raw))
                 if len(text) < 3:
                     continue
                 have = content_terms(text) + heading
@@ -132,3 +140,17 @@ def _near_duplicate(a: str, b: str, threshold: float = 0.8) -> bool:
     if not ta or not tb:
         return a == b
     return len(ta & tb) / len(ta | tb) >= threshold
+
+
+COMPOSERS: dict[str, Callable[[SearchIndex, Settings], Composer]] = {
+    "extractive": lambda index, settings: ExtractiveComposer(index.weights, settings.answer),
+}
+
+
+def make_composer(index: SearchIndex, settings: Settings) -> Composer:
+    name = settings.answer.composer
+    try:
+        factory = COMPOSERS[name]
+    except KeyError:
+        raise SettingsError(f"unknown composer {name!r}; choose from {', '.join(sorted(COMPOSERS))}") from None
+    return factory(index, settings)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from indexer.settings import Settings
 
-from .compose import Composer
+from .compose import Composer, make_composer
 from .converse import retrieval_query
 from .errors import QuestionRejected, UnknownArticle
 from .index import SearchIndex
+from .rerank import Reranker
 from .retrieve import Retriever
 from .types import Answer
 
@@ -36,13 +37,25 @@ def check_question(question: object, max_chars: int) -> str:
 
 
 class Assistant:
-    """Model and index loaded once; `ask` is safe to call from several threads."""
+    """Model and index loaded once; `ask` is safe to call from several threads.
 
-    def __init__(self, index_dir: Path | None = None, settings: Settings | None = None, *, embedder=None) -> None:
+    The vector store comes with the index (its manifest names it); the reranker and the composer are
+    injected, or built from the names in the settings.
+    """
+
+    def __init__(
+        self,
+        index_dir: Path | None = None,
+        settings: Settings | None = None,
+        *,
+        embedder=None,
+        reranker: Reranker | None = None,
+        composer: Composer | None = None,
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder)
-        self.retriever = Retriever(self.index, self.settings.retrieval)
-        self.composer = Composer(self.index, self.settings.answer)
+        self.retriever = Retriever(self.index, self.settings.retrieval, reranker=reranker)
+        self.composer = composer if composer is not None else make_composer(self.index, self.settings)
 
     def query_for(self, question: str, history: Sequence[str] = ()) -> str:
         return retrieval_query(question.strip(), [h.strip() for h in history], self.settings.retrieval.history_turns)

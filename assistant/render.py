@@ -19,13 +19,13 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def highlighted_passage(citation: Citation, document_text: str) -> str:
+def highlighted_passage(citation: Citation) -> str:
     """The cited passage as escaped Markdown with the sentences used in the answer in bold."""
     used = {(s.start, s.end) for s in citation.sentences}
     parts = []
-    for a, b in citation.passage.sentences:
-        text = md_escape(normalize_space(document_text[a:b]))
-        parts.append(f"**{text}**" if (a, b) in used else text)
+    for span, raw in zip(citation.passage.sentences, citation.passage.sentence_texts, strict=True):
+        text = md_escape(normalize_space(raw))
+        parts.append(f"**{text}**" if span in used else text)
     return " ".join(parts)
 
 

@@ -1,9 +1,8 @@
-"""Hybrid retrieval: FAISS dense search and FTS5 BM25 fused by reciprocal rank, article scope first."""
+"""Hybrid retrieval: dense search (the index's vector store) and FTS5 BM25 fused by reciprocal rank,
+article scope first, then the reranker over an over-fetched list."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
 from dataclasses import dataclass, field
 
@@ -13,6 +12,7 @@ from indexer.settings import RetrievalSettings
 from indexer.terms import content_terms, keyword_query
 
 from .index import SearchIndex
+from .rerank import NoReranker, Reranker, make_reranker
 from .types import Passage
 
 MODES = ("hybrid", "dense", "bm25")
@@ -26,9 +26,12 @@ class Retrieval:
 
 
 class Retriever:
-    def __init__(self, index: SearchIndex, settings: RetrievalSettings | None = None) -> None:
+    def __init__(
+        self, index: SearchIndex, settings: RetrievalSettings | None = None, *, reranker: Reranker | None = None
+    ) -> None:
         self.index = index
         self.settings = settings or RetrievalSettings()
+        self.reranker = reranker if reranker is not None else make_reranker(self.settings.reranker)
 
     def search(
         self,
@@ -70,8 +73,12 @@ class Retriever:
             for row in fused:
                 if row in in_scope:
                     fused[row] *= s.scope_weight
-        best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
-        passages = self._passages(best, fused, qv, scope, query)
+        ranked = sorted(fused, key=lambda r: (-fused[r], r))
+        if isinstance(self.reranker, NoReranker):
+            passages = self._passages(ranked[:k], fused, qv, scope, query)
+        else:
+            pool = self._passages(ranked[: max(k, s.rerank_depth)], fused, qv, scope, query)
+            passages = self.reranker.rerank(query, pool)[:k]
         timings["retrieve"] = (time.perf_counter() - t1) * 1000
         return Retrieval(passages, qv, timings)
 
@@ -85,9 +92,6 @@ class Retriever:
         return set(self.index.scope_rows(scope)[0].tolist())
 
     def _dense(self, qv: np.ndarray, n: int) -> list[int]:
-        n = min(n, self.index.vectors.ntotal)
-        if n == 0:
-            return []
         _, ids = self.index.vectors.search(qv.reshape(1, -1), n)
         return [int(i) for i in ids[0] if i >= 0]
 
@@ -104,52 +108,40 @@ class Retriever:
         match = keyword_query(query)
         if match is None or scope == frozenset():
             return []
-        sql = "SELECT f.rowid FROM chunks_fts f"
-        args: list = [match]
-        if scope is not None:
-            marks = ",".join("?" * len(scope))
-            sql += f" JOIN chunks c ON c.row = f.rowid WHERE chunks_fts MATCH ? AND c.doc_id IN ({marks})"
-            args += sorted(scope)
-        else:
-            sql += " WHERE chunks_fts MATCH ?"
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
-        try:
-            return [r[0] for r in self.index.query(sql, (*args, n))]
-        except sqlite3.OperationalError:
-            return []  # a query FTS5 cannot parse finds nothing by keyword; dense search still runs
+        return self.index.reader.keyword_search(match, n, scope)
 
     def _passages(
         self, rows: list[int], fused: dict[int, float], qv: np.ndarray, scope: frozenset[str], query: str
     ) -> list[Passage]:
         data = self.index.chunks(rows)
-        vectors = self.index.vectors.reconstruct_batch(np.array(rows, dtype="int64")) if rows else None
+        vectors = self.index.vectors.reconstruct(np.array(rows, dtype="int64"))
         wanted = content_terms(query)
         passages = []
         for i, row in enumerate(rows):
             c = data[row]
-            doc = self.index.documents[c["doc_id"]]
-            cited = tuple(json.loads(c["citations"]))
-            refs = self.index.references.get(c["doc_id"], {})
+            doc = self.index.documents[c.doc_id]
+            refs = self.index.references.get(c.doc_id, {})
             passages.append(
                 Passage(
                     row=row,
-                    chunk_id=c["id"],
-                    doc_id=c["doc_id"],
-                    section_id=c["section_id"],
+                    chunk_id=c.id,
+                    doc_id=c.doc_id,
+                    section_id=c.section_id,
                     title=doc["title"],
-                    section=tuple(json.loads(c["path"])),
-                    text=c["text"],
-                    start=c["start"],
-                    end=c["end"],
-                    sentences=tuple(tuple(s) for s in json.loads(c["sentences"])),
-                    citations=cited,
-                    references=tuple(refs[n] for n in cited if n in refs),
+                    section=c.section_path,
+                    text=c.text,
+                    start=c.start,
+                    end=c.end,
+                    sentences=c.sentences,
+                    sentence_texts=c.sentence_texts,
+                    citations=c.citations,
+                    references=tuple(refs[n] for n in c.citations if n in refs),
                     url=doc["url"],
                     kind=doc["kind"],
                     score=fused[row],
                     dense=float(vectors[i] @ qv),
-                    overlap=self.index.weights.coverage(wanted, content_terms(c["embed_text"])),
-                    in_scope=c["doc_id"] in scope,
+                    overlap=self.index.weights.coverage(wanted, content_terms(c.embed_text)),
+                    in_scope=c.doc_id in scope,
                 )
             )
         return passages

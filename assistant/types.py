@@ -21,6 +21,7 @@ class Passage:
     start: int
     end: int
     sentences: tuple[tuple[int, int], ...]  # character spans in the document text
+    sentence_texts: tuple[str, ...]  # each sentence as it stands there (markers included), for display
     citations: tuple[int, ...]  # reference numbers cited in the passage
     references: tuple[Reference, ...] = ()  # those numbers resolved to the article's reference entries
     url: str | None = None

@@ -38,7 +38,7 @@ def measure(index: Path) -> None:
                 for key in ("embed", "retrieve", "compose", "total"):
                     stages[key].append(t[key])
                 stages["beyond_embed"].append(t["total"] - t["embed"])
-    chunks = assistant.index.manifest["counts"]["chunks"]
+    chunks = assistant.index.manifest.counts.chunks
     print(f"{index}: {chunks} chunks, loaded in {load_s:.1f} s, {len(queries)} questions")
     for key, values in stages.items():
         print(f"  {key:<13} median {statistics.median(values):7.1f} ms   p95 {percentile(values, 0.95):7.1f} ms")

@@ -49,9 +49,9 @@ def main() -> None:
         from indexer import store
         from indexer.embed import Embedder
 
-        con = store.connect(index)
-        texts = [r[0] for r in con.execute("SELECT embed_text FROM chunks ORDER BY row")]
-        con.close()
+        reader = store.IndexReader(index)
+        texts = [r["embed_text"] for r in reader.all_chunks()]
+        reader.close()
         embedder = Embedder()
         embedder.encode(texts[:8])  # load and warm the model outside the timed region
         started = time.perf_counter()

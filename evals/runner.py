@@ -38,7 +38,7 @@ def run_evaluation(
         raise GuidelineQAError(f"{dataset_dir}/queries.jsonl has no questions")
     assistant = Assistant(index, embedder=embedder)
     manifest = assistant.index.manifest
-    include_headings = manifest.get("chunker", {}).get("include_headings", True)
+    include_headings = bool(manifest.chunker.get("include_headings", True))
     section_doc = _section_to_document(assistant)
     known_articles = {d for d, doc in assistant.index.documents.items() if doc["kind"] == "article"}
 
@@ -89,7 +89,7 @@ def run_evaluation(
         "questions": len(dataset.queries),
         "judged": sum(1 for q in dataset.queries if dataset.qrels.get(q.id)),
         "headings_indexed": include_headings,
-        "model": manifest["model"]["id"],
+        "model": manifest.model.id,
         "variants": results,
         "answers": answers,
         "latency_ms": {
@@ -173,8 +173,7 @@ def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> 
 
 
 def _section_to_document(assistant) -> dict[str, str]:
-    rows = assistant.index.query("SELECT id, doc_id FROM sections")
-    return {r["id"]: r["doc_id"] for r in rows}
+    return assistant.index.reader.section_documents()
 
 
 def _to_documents(qrels, section_doc: dict[str, str]) -> dict[str, dict[str, int]]:

@@ -59,7 +59,7 @@ class DefaultLangChain:
             texts.append(body)
             metadatas.append({"doc_id": doc_id})
         documents = splitter.create_documents(texts, metadatas=metadatas)
-        _, location = resolve_model(index.manifest["model"]["requested"])
+        _, location = resolve_model(index.manifest.model.requested)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.embeddings = HuggingFaceEmbeddings(model_name=location)

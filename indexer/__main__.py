@@ -1,4 +1,4 @@
-"""Command line: `python -m indexer build | import-page | info`."""
+"""Command line: `python -m indexer build | import-page | info | verify`."""
 
 from __future__ import annotations
 
@@ -45,9 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--out", type=Path, required=True, help="folder for the .md files (e.g. corpus/articles)")
     i.add_argument("--force", action="store_true", help="overwrite existing files")
 
-    n = sub.add_parser("info", help="summarise an index without loading the model")
+    n = sub.add_parser("info", help="verify an index's files and summarise it, without loading the model")
     n.add_argument("--index", type=Path, help="index folder (default: index/)")
     n.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
+
+    v = sub.add_parser("verify", help="full check of an index: checksums, row counts, SQLite integrity")
+    v.add_argument("--index", type=Path, help="index folder (default: index/)")
 
     args = parser.parse_args(argv)
     try:
@@ -56,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(settings, args)
         if args.command == "import-page":
             return _import_page(args)
+        if args.command == "verify":
+            return _verify(settings, args)
         return _info(settings, args)
     except GuidelineQAError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -116,24 +121,27 @@ def _import_page(args) -> int:
 
 
 def _info(settings: Settings, args) -> int:
-    from .store import read_manifest
+    from .store import IndexReader
 
     index = args.index or settings.index
-    manifest = read_manifest(index)
-    counts = manifest.get("counts", {})
+    reader = IndexReader(index)  # verifies checksums and row counts: damage is an error, not a summary
+    reader.close()
+    m = reader.manifest
     summary = {
         "index": str(index),
-        "built_at": manifest.get("built_at"),
-        "model": manifest.get("model", {}).get("id"),
-        "dimension": manifest.get("model", {}).get("dimension"),
-        "documents": counts.get("documents"),
-        "sections": counts.get("sections"),
-        "chunks": counts.get("chunks"),
-        "references": counts.get("references"),
-        "unresolved_citations": counts.get("unresolved_citations"),
-        "warnings": len(manifest.get("warnings", [])),
-        "corpus": manifest.get("corpus", {}).get("paths"),
-        "chunker": manifest.get("chunker"),
+        "built_at": m.built_at,
+        "model": m.model.id,
+        "dimension": m.model.dimension,
+        "vector_store": m.vector_store,
+        "documents": m.counts.documents,
+        "sections": m.counts.sections,
+        "chunks": m.counts.chunks,
+        "references": m.counts.references,
+        "unresolved_citations": m.counts.unresolved_citations,
+        "warnings": len(m.warnings),
+        "corpus": list(m.corpus.paths),
+        "chunker": m.chunker,
+        "verified": True,
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -141,8 +149,33 @@ def _info(settings: Settings, args) -> int:
     width = max(len(k) for k in summary)
     for key, value in summary.items():
         print(f"{key:<{width}}  {value}")
-    for w in manifest.get("warnings", [])[:20]:
+    for w in m.warnings[:20]:
         print(f"  warning: {w}")
+    return 0
+
+
+def _verify(settings: Settings, args) -> int:
+    import time
+
+    from .errors import IndexDamaged
+    from .store import IndexReader
+
+    index = args.index or settings.index
+    started = time.perf_counter()
+    reader = IndexReader(index)
+    try:
+        problems = reader.integrity_check()
+    finally:
+        reader.close()
+    if problems:
+        raise IndexDamaged(
+            Path(index) / "store.sqlite", f"fails its integrity check ({problems[0]})", reader.rebuild
+        )
+    m = reader.manifest
+    print(
+        f"{index}: ok ({m.counts.documents} documents, {m.counts.chunks} passages, "
+        f"{len(m.files)} files checked in {time.perf_counter() - started:.2f} s)"
+    )
     return 0
 
 

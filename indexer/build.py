@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,10 @@ from . import store
 from .chunk import chunk_document, text_sha
 from .corpus import PARSER_VERSION, fingerprint, load_corpus
 from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation
+from .manifest import CorpusInfo, Counts, Manifest, ModelInfo
 from .settings import Settings
+from .terms import keyword_spec
+from .vectors import store_class
 
 
 @dataclass
@@ -55,10 +58,16 @@ def is_stale(settings: Settings) -> bool:
         manifest = store.read_manifest(settings.index)
     except (IndexMissing, IndexMismatch):
         return True
+    try:
+        wanted_store = store_class(settings.vector_store).name
+    except KeyError:
+        return True
     return (
-        manifest.get("corpus", {}).get("fingerprint") != fingerprint(settings.corpus)
-        or manifest.get("model", {}).get("requested") != settings.model
-        or manifest.get("chunker") != _chunker_settings(settings)
+        manifest.corpus.fingerprint != fingerprint(settings.corpus)
+        or manifest.model.requested != settings.model
+        or manifest.chunker != _chunker_settings(settings)
+        or manifest.keywords != keyword_spec()
+        or manifest.vector_store != wanted_store
     )
 
 
@@ -74,6 +83,10 @@ def build_index(
     started = time.perf_counter()
     target = Path(settings.index)
     _check_target(target)
+    try:
+        vector_store = store_class(settings.vector_store).name
+    except KeyError as exc:
+        raise BuildError(exc.args[0]) from None
     report = BuildReport(index=str(target))
 
     if embedder is None:
@@ -124,41 +137,40 @@ def build_index(
     report.sections = sum(len(d.sections) for d in corpus.documents)
     report.chunks = len(chunks)
     report.references = sum(len(d.references) for d in corpus.documents)
-    manifest = {
-        "format": store.FORMAT,
-        "schema_version": store.SCHEMA_VERSION,
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "model": {
-            "requested": settings.model,
-            "id": embedder.model_id,
-            "dimension": int(vectors.shape[1]),
-            "max_seq_length": embedder.max_seq_length,
-        },
-        "chunker": _chunker_settings(settings),
-        "corpus": {
-            "paths": [str(p) for p in settings.corpus],
-            "fingerprint": corpus.fingerprint,
-            "files": corpus.files,
-            "parser_version": PARSER_VERSION,
-        },
-        "counts": {
-            "documents": report.documents,
-            "sections": report.sections,
-            "chunks": report.chunks,
-            "references": report.references,
-            "unresolved_citations": report.unresolved_citations,
-            "documents_by_kind": _by_kind(corpus.documents),
-        },
-        "build": {"embedded": report.embedded, "reused": report.reused},
-        "warnings": report.warnings,
-    }
+    manifest = Manifest(
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        model=ModelInfo(
+            requested=settings.model,
+            id=embedder.model_id,
+            dimension=int(vectors.shape[1]),
+            max_seq_length=embedder.max_seq_length,
+        ),
+        chunker=_chunker_settings(settings),
+        corpus=CorpusInfo(
+            paths=tuple(str(p) for p in settings.corpus),
+            fingerprint=corpus.fingerprint,
+            files=corpus.files,
+            parser_version=PARSER_VERSION,
+        ),
+        counts=Counts(
+            documents=report.documents,
+            sections=report.sections,
+            chunks=report.chunks,
+            references=report.references,
+            unresolved_citations=report.unresolved_citations,
+            documents_by_kind=_by_kind(corpus.documents),
+        ),
+        keywords=keyword_spec(),
+        vector_store=vector_store,
+        files={},  # filled in by write_index from the files it wrote
+        build={"embedded": report.embedded, "reused": report.reused},
+        warnings=tuple(report.warnings),
+    )
 
     with _building(target) as staging:
-        store.write_store(staging / store.STORE, corpus.documents, chunks)
-        store.write_vectors(staging / store.VECTORS, vectors)
         report.seconds = round(time.perf_counter() - started, 2)
-        manifest["build"]["seconds"] = report.seconds
-        store.write_manifest(staging / store.MANIFEST, manifest)
+        manifest = replace(manifest, build={**manifest.build, "seconds": report.seconds})
+        store.write_index(staging, manifest, corpus.documents, chunks, vectors)
     return report
 
 

@@ -34,3 +34,20 @@ class IndexMismatch(GuidelineQAError):
 
 class BuildError(GuidelineQAError):
     """The build could not finish; the previous index, if any, is untouched."""
+
+
+class IndexDamaged(IndexMismatch):
+    """An index file that is missing, altered or inconsistent with the manifest: never answered from."""
+
+    def __init__(self, path: Path | str, problem: str, rebuild: str | None = None) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        self.rebuild = rebuild
+        super().__init__(f"{self.path} {problem}" + (f"; rebuild with '{rebuild}'" if rebuild else ""))
+
+    def with_rebuild(self, rebuild: str) -> IndexDamaged:
+        return IndexDamaged(self.path, self.problem, rebuild)
+
+
+class SettingsError(GuidelineQAError):
+    """A setting (environment variable or flag) with a value this code cannot use."""

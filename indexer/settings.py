@@ -47,6 +47,8 @@ class RetrievalSettings:
     dense_weight: float = 4.0  # weight of the dense ranking in the fusion; the keyword ranking weighs 1
     scope_weight: float = 1.25  # multiplier on the fused score of passages of the article in scope
     history_turns: int = 2  # earlier questions a follow-up may borrow context from
+    reranker: str = "none"  # assistant/rerank.py RERANKERS: reorders the fused candidates
+    rerank_depth: int = 50  # fused candidates handed to the reranker (when it is not "none")
 
     def __post_init__(self) -> None:
         if not 1 <= self.top_k <= 50:
@@ -77,6 +79,7 @@ class AnswerSettings:
     strong_dense: float = 0.65
     strong_overlap: float = 0.9
     max_question_chars: int = 2000
+    composer: str = "extractive"  # assistant/compose.py COMPOSERS
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_sentences <= 20:
@@ -95,6 +98,7 @@ class Settings:
     runs: Path = Path("runs")  # evaluation runs; the app's Evaluation page shows the newest
     batch_size: int = 64
     disclaimer: str = DEFAULT_DISCLAIMER
+    vector_store: str = "auto"  # "faiss" (= "auto") or "numpy": see indexer/vectors.py
 
     def replace(self, **changes) -> Settings:
         """A copy with the given fields changed; None values are ignored so unset CLI flags keep defaults."""

@@ -1,32 +1,40 @@
-"""The index directory, the contract between indexer and readers: manifest.json, vectors.faiss, store.sqlite.
+"""The index directory's one owner: `write_index` writes it, `IndexReader` reads and verifies it.
 
-Written only into a fresh directory (the build renames it into place); read with SQLite in read-only mode.
-Native formats only: FAISS's own IO, SQLite, JSON. Nothing here unpickles anything.
+A folder holds manifest.json (the typed `Manifest`), the vector file of its vector store, and
+store.sqlite (documents, sections, references, chunks, term statistics, and the FTS5 keyword table of
+each chunk's terms). Nothing outside this module opens store.sqlite or the vector file, or parses the
+manifest. Native formats only: the store's own IO, SQLite, JSON; nothing is unpickled.
+
+Every load verifies: the manifest parses completely, each file's size and SHA-256 match it, and the row
+counts agree (vectors = chunks = keyword rows). Any difference is `IndexDamaged`, naming the file and the
+rebuild command made from the manifest's own corpus paths.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shlex
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .chunk import text_sha
-from .errors import IndexMismatch, IndexMissing
-from .model import Chunk, Document
-from .terms import content_terms
+from .errors import IndexDamaged, IndexMismatch, IndexMissing
+from .manifest import FORMAT, MANIFEST, SCHEMA_VERSION, FileRecord, Manifest, peek_corpus_paths, peek_identity
+from .model import Chunk, Document, Reference
+from .terms import FTS_TOKENIZER, content_terms, keyword_document, keyword_spec
+from .vectors import FaissFlatStore, NumpyStore, VectorStoreError, store_class
 
-FORMAT = "guideline-qa-index"
-SCHEMA_VERSION = 1
-MANIFEST = "manifest.json"
-VECTORS = "vectors.faiss"
 STORE = "store.sqlite"
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE documents (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, path TEXT NOT NULL, url TEXT,
     collection TEXT, meta TEXT NOT NULL, text TEXT NOT NULL
@@ -42,7 +50,7 @@ CREATE TABLE doc_references (
     PRIMARY KEY (doc_id, n)
 );
 CREATE TABLE chunks (
-    row INTEGER PRIMARY KEY,  -- the chunk's row in vectors.faiss
+    row INTEGER PRIMARY KEY,  -- the chunk's row in the vector file
     id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL REFERENCES documents(id),
     section_id TEXT NOT NULL REFERENCES sections(id), ord INTEGER NOT NULL,
     text TEXT NOT NULL, embed_text TEXT NOT NULL, text_sha TEXT NOT NULL,
@@ -52,13 +60,42 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_section ON chunks(section_id);
 CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE VIRTUAL TABLE chunks_fts USING fts5(
-    embed_text, content='chunks', content_rowid='row', tokenize='porter unicode61'
-);
+-- Contentless: it holds each chunk's terms (terms.keyword_document), rowid = chunk row.
+CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='', tokenize="{FTS_TOKENIZER}");
 """
 
 
-def write_store(path: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
+def rebuild_command(index_dir: Path, corpus_paths: Sequence[str] = ()) -> str:
+    corpus = " ".join(f"--corpus {shlex.quote(p)}" for p in (corpus_paths or ["corpus"]))
+    return f"python -m indexer build {corpus} --index {shlex.quote(str(index_dir))}"
+
+
+def rebuild_command_for(index_dir: Path) -> str:
+    """The rebuild command for whatever is at `index_dir`, with its manifest's corpus paths when readable."""
+    try:
+        text = (Path(index_dir) / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return rebuild_command(index_dir)
+    return rebuild_command(index_dir, peek_corpus_paths(text))
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def write_index(
+    folder: Path, manifest: Manifest, documents: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray
+) -> Manifest:
+    """Write a complete index into the empty `folder`; returns the manifest with checksums as written."""
+    vector_class = store_class(manifest.vector_store)
+    _write_store(folder / STORE, documents, chunks)
+    vector_class.build(vectors).save(folder / vector_class.filename)
+    files = {name: _file_record(folder / name) for name in (STORE, vector_class.filename)}
+    final = replace(manifest, vector_store=vector_class.name, keywords=keyword_spec(), files=files)
+    (folder / MANIFEST).write_text(final.to_json(), encoding="utf-8")
+    return final
+
+
+def _write_store(path: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript(_SCHEMA)
@@ -90,7 +127,10 @@ def write_store(path: Path, documents: Sequence[Document], chunks: Sequence[Chun
                     for row, c in enumerate(chunks)
                 ),
             )
-            con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+            con.executemany(
+                "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
+                ((row, keyword_document(c.embed_text)) for row, c in enumerate(chunks)),
+            )
             df: Counter[str] = Counter()
             for c in chunks:
                 df.update(content_terms(c.embed_text))
@@ -114,59 +154,309 @@ def _reference_rows(documents: Iterable[Document]):
             yield (d.id, r.n, r.type, r.title, r.source, r.year, r.url, r.source_file, linked.get(str(r.n)))
 
 
-def write_vectors(path: Path, vectors: np.ndarray) -> None:
-    import faiss
-
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(vectors)
-    faiss.write_index(index, str(path))
+def _file_record(path: Path) -> FileRecord:
+    digest, size = _sha256(path)
+    return FileRecord(sha256=digest, bytes=size)
 
 
-def read_vectors(path: Path):
-    import faiss
+def _sha256(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+            size += len(block)
+    return h.hexdigest(), size
 
-    return faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)
 
-
-def write_manifest(path: Path, manifest: dict) -> None:
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def read_manifest(index_dir: Path) -> dict:
-    """The manifest of a readable index; IndexMissing or IndexMismatch with the command that fixes it."""
-    rebuild = f"python -m indexer build --corpus corpus --index {index_dir}"
-    if not index_dir.exists():
-        raise IndexMissing(f"no index at {index_dir}: build it with '{rebuild}' (or 'make run')")
-    manifest_path = index_dir / MANIFEST
-    if not index_dir.is_dir() or not manifest_path.is_file():
-        raise IndexMismatch(f"{index_dir} is not a guideline-qa index (no {MANIFEST}); rebuild with '{rebuild}'")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IndexMismatch(f"{manifest_path} cannot be read ({exc}); rebuild with '{rebuild}'") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise IndexMismatch(f"{index_dir} is not a guideline-qa index; rebuild with '{rebuild}'")
-    if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise IndexMismatch(
-            f"{index_dir} has index schema {manifest.get('schema_version')}, this code reads "
-            f"{SCHEMA_VERSION}; rebuild with '{rebuild}'"
-        )
-    return manifest
+# -- reading --------------------------------------------------------------------------------------
 
 
 def is_index_dir(path: Path) -> bool:
+    """Whether `path` holds a guideline-qa manifest (of any schema): a folder a build may replace."""
     try:
-        return json.loads((path / MANIFEST).read_text(encoding="utf-8")).get("format") == FORMAT
-    except (OSError, ValueError, AttributeError):
+        return peek_identity((path / MANIFEST).read_text(encoding="utf-8"))[0] == FORMAT
+    except (OSError, UnicodeDecodeError):
         return False
 
 
-def connect(index_dir: Path) -> sqlite3.Connection:
-    """A read-only connection: the read path never writes to the index."""
-    con = sqlite3.connect(f"file:{(index_dir / STORE).resolve()}?mode=ro", uri=True, check_same_thread=False)
-    con.row_factory = sqlite3.Row
-    return con
+def read_manifest(index_dir: Path) -> Manifest:
+    """The manifest of an index this code can read; IndexMissing, IndexMismatch or IndexDamaged otherwise."""
+    index_dir = Path(index_dir)
+    path = index_dir / MANIFEST
+    if not index_dir.exists():
+        raise IndexMissing(f"no index at {index_dir}: build it with '{rebuild_command(index_dir)}' (or 'make run')")
+    if not index_dir.is_dir() or not path.exists():
+        raise IndexMismatch(
+            f"{index_dir} is not a guideline-qa index (no {MANIFEST}); rebuild with '{rebuild_command(index_dir)}'"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexDamaged(path, f"cannot be read ({exc})", rebuild_command(index_dir)) from None
+    rebuild = rebuild_command(index_dir, peek_corpus_paths(text))
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        raise IndexDamaged(path, f"is not valid JSON ({exc})", rebuild) from None
+    format_, schema = peek_identity(text)
+    if format_ != FORMAT:
+        raise IndexMismatch(f"{index_dir} is not a guideline-qa index; rebuild with '{rebuild}'")
+    if schema != SCHEMA_VERSION:
+        raise IndexMismatch(
+            f"{index_dir} has index schema {schema}, this code reads {SCHEMA_VERSION}; rebuild with '{rebuild}'"
+        )
+    try:
+        return Manifest.from_json(path, text)
+    except IndexDamaged as exc:
+        raise exc.with_rebuild(rebuild) from None
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """One chunk as a reader needs it: its text, where it sits, and the display text of its sentences."""
+
+    row: int
+    id: str
+    doc_id: str
+    section_id: str
+    section_path: tuple[str, ...]
+    text: str
+    embed_text: str
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]  # spans in the document text
+    sentence_texts: tuple[str, ...]  # each sentence as it stands in the document (markers included)
+    citations: tuple[int, ...]
+
+
+class IndexReader:
+    """Read-only, verified view of one index folder, safe to share between threads.
+
+    One SQLite connection, opened with the vectors and used under a lock: a rebuild that swaps the
+    folder meanwhile cannot pair these vectors with another build's rows (open files stay readable).
+    """
+
+    def __init__(self, index_dir: Path, *, verify: bool = True) -> None:
+        self.path = Path(index_dir)
+        self.manifest = read_manifest(self.path)
+        self.rebuild = rebuild_command(self.path, self.manifest.corpus.paths)
+        if self.manifest.keywords != keyword_spec():
+            raise IndexMismatch(
+                f"{self.path} was built with another keyword tokenizer (terms version "
+                f"{self.manifest.keywords.get('terms_version')}, this code uses {keyword_spec()['terms_version']}); "
+                f"rebuild with '{self.rebuild}'"
+            )
+        try:
+            vector_class = store_class(self.manifest.vector_store)
+        except KeyError as exc:
+            raise IndexMismatch(f"{self.path}/{MANIFEST}: {exc.args[0]}; rebuild with '{self.rebuild}'") from None
+        expected = {STORE, vector_class.filename}
+        if set(self.manifest.files) != expected:
+            raise self._damaged(MANIFEST, f"lists files {sorted(self.manifest.files)}, expected {sorted(expected)}")
+        if verify:
+            self.verify_files()
+        self._lock = threading.Lock()
+        try:
+            self._con = sqlite3.connect(
+                f"file:{(self.path / STORE).resolve()}?mode=ro", uri=True, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise self._damaged(STORE, f"cannot be opened ({exc})") from None
+        self._con.row_factory = sqlite3.Row
+        try:
+            self.vectors = vector_class.load(self.path / vector_class.filename)
+        except VectorStoreError as exc:
+            self.close()
+            raise self._damaged(vector_class.filename, f"cannot be read ({exc})") from None
+        try:
+            self._check_counts()
+        except IndexDamaged:
+            self.close()
+            raise
+        self._texts: dict[str, str] = {}  # per reader, not per class: a dropped reader frees its cache
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _damaged(self, name: str, problem: str) -> IndexDamaged:
+        return IndexDamaged(self.path / name, problem, self.rebuild)
+
+    def verify_files(self) -> None:
+        """Size and SHA-256 of every file against the manifest (sizes first: a truncation costs no hashing)."""
+        for name, record in self.manifest.files.items():
+            path = self.path / name
+            try:
+                size = path.stat().st_size
+            except OSError:
+                raise self._damaged(name, "is missing") from None
+            if size != record.bytes:
+                raise self._damaged(name, f"is damaged: {size:,} bytes, the manifest says {record.bytes:,}")
+        for name, record in self.manifest.files.items():
+            try:
+                digest, _ = _sha256(self.path / name)
+            except OSError as exc:
+                raise self._damaged(name, f"cannot be read ({exc.strerror or exc})") from None
+            if digest != record.sha256:
+                raise self._damaged(name, "is damaged: its SHA-256 differs from the one recorded in manifest.json")
+
+    def _check_counts(self) -> None:
+        m = self.manifest
+        n = m.counts.chunks
+        if self.vectors.dimension != m.model.dimension:
+            raise self._damaged(
+                type(self.vectors).filename, f"has dimension {self.vectors.dimension}, expected {m.model.dimension}"
+            )
+        if self.vectors.ntotal != n:
+            raise self._damaged(type(self.vectors).filename, f"has {self.vectors.ntotal:,} rows, expected {n:,}")
+        rows, low, high = self.query("SELECT count(*), min(row), max(row) FROM chunks")[0]
+        if rows != n or (n and (low, high) != (0, n - 1)):
+            raise self._damaged(STORE, f"has {rows:,} chunk rows (rows {low}..{high}), expected {n:,} (0..{n - 1})")
+        keyword_rows = self.query("SELECT count(*) FROM chunks_fts_docsize")[0][0]
+        if keyword_rows != n:
+            raise self._damaged(STORE, f"keyword table holds {keyword_rows:,} passages, expected {n:,}")
+        documents = self.query("SELECT count(*) FROM documents")[0][0]
+        if documents != m.counts.documents:
+            raise self._damaged(STORE, f"has {documents:,} documents, expected {m.counts.documents:,}")
+        if n and not self.query("SELECT 1 FROM term_df LIMIT 1"):
+            raise self._damaged(STORE, "has no term statistics (table term_df is empty)")
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        try:
+            with self._lock:
+                return self._con.execute(sql, tuple(args)).fetchall()
+        except sqlite3.DatabaseError as exc:  # a damaged file or table: never an empty result
+            raise self._damaged(STORE, f"cannot be read ({exc})") from None
+
+    # What readers ask for. Each answer comes from this index's own files.
+
+    def documents(self) -> dict[str, dict]:
+        return {
+            r["id"]: dict(r, meta=json.loads(r["meta"]))
+            for r in self.query("SELECT id, kind, title, url, collection, meta FROM documents")
+        }
+
+    def references(self) -> tuple[dict[str, dict[int, Reference]], dict[str, set[str]]]:
+        """Each document's reference entries by number, and the corpus documents its references link to."""
+        refs: dict[str, dict[int, Reference]] = {}
+        linked: dict[str, set[str]] = {}
+        for r in self.query("SELECT * FROM doc_references ORDER BY doc_id, n"):
+            refs.setdefault(r["doc_id"], {})[r["n"]] = Reference(
+                n=r["n"],
+                type=r["type"],
+                title=r["title"],
+                source=r["source"] or "",
+                year=r["year"],
+                url=r["url"],
+                source_file=r["source_file"],
+            )
+            if r["source_doc_id"]:
+                linked.setdefault(r["doc_id"], set()).add(r["source_doc_id"])
+        return refs, linked
+
+    def term_df(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.query("SELECT term, df FROM term_df")}
+
+    def document_text(self, doc_id: str) -> str:
+        text = self._texts.get(doc_id)
+        if text is None:
+            rows = self.query("SELECT text FROM documents WHERE id = ?", (doc_id,))
+            text = rows[0][0] if rows else ""
+            if len(self._texts) >= 256:
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[doc_id] = text
+        return text
+
+    def sections(self, doc_id: str) -> list[dict]:
+        rows = self.query(
+            "SELECT id, heading, path, level, start, end FROM sections WHERE doc_id = ? ORDER BY ord", (doc_id,)
+        )
+        return [dict(r, path=tuple(json.loads(r["path"]))) for r in rows]
+
+    def section_documents(self) -> dict[str, str]:
+        """Every section id with its document id."""
+        return {r["id"]: r["doc_id"] for r in self.query("SELECT id, doc_id FROM sections")}
+
+    def rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """Vector rows of every chunk of these documents, ascending."""
+        ids = sorted(doc_ids)
+        if not ids:
+            return np.zeros(0, dtype="int64")
+        marks = ",".join("?" * len(ids))
+        rows = self.query(f"SELECT row FROM chunks WHERE doc_id IN ({marks}) ORDER BY row", ids)
+        return np.array([r[0] for r in rows], dtype="int64")
+
+    def chunks(self, rows: Sequence[int]) -> dict[int, StoredChunk]:
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        result = self.query(
+            f"SELECT c.row, c.id, c.doc_id, c.section_id, c.text, c.embed_text, c.start, c.end, c.sentences, "
+            f"c.citations, s.path FROM chunks c JOIN sections s ON s.id = c.section_id WHERE c.row IN ({marks})",
+            [int(r) for r in rows],
+        )
+        out = {}
+        for r in result:
+            spans = tuple((int(a), int(b)) for a, b in json.loads(r["sentences"]))
+            doc_text = self.document_text(r["doc_id"])
+            out[r["row"]] = StoredChunk(
+                row=r["row"],
+                id=r["id"],
+                doc_id=r["doc_id"],
+                section_id=r["section_id"],
+                section_path=tuple(json.loads(r["path"])),
+                text=r["text"],
+                embed_text=r["embed_text"],
+                start=r["start"],
+                end=r["end"],
+                sentences=spans,
+                sentence_texts=tuple(doc_text[a:b] for a, b in spans),
+                citations=tuple(json.loads(r["citations"])),
+            )
+        missing = [r for r in rows if r not in out]
+        if missing:
+            raise self._damaged(STORE, f"has no chunk row {missing[0]} although the vectors do")
+        return out
+
+    def keyword_search(self, match: str, n: int, scope: Iterable[str] | None = None) -> list[int]:
+        """Rows of the best `n` chunks for an FTS5 MATCH expression by BM25, optionally within documents.
+
+        `match` must be a well-formed expression (terms.keyword_query makes one): a syntax error is a bug,
+        and an unreadable table is damage, so both raise rather than quietly finding nothing.
+        """
+        sql = "SELECT f.rowid FROM chunks_fts f"
+        args: list[Any] = [match]
+        if scope is not None:
+            ids = sorted(scope)
+            marks = ",".join("?" * len(ids))
+            sql += f" JOIN chunks c ON c.row = f.rowid WHERE chunks_fts MATCH ? AND c.doc_id IN ({marks})"
+            args += ids
+        else:
+            sql += " WHERE chunks_fts MATCH ?"
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        try:
+            with self._lock:
+                return [r[0] for r in self._con.execute(sql, (*args, n)).fetchall()]
+        except sqlite3.OperationalError as exc:
+            if "fts5: syntax error" in str(exc) or "no such column" in str(exc):
+                raise ValueError(f"not a valid keyword query: {match!r} ({exc})") from None
+            raise self._damaged(STORE, f"keyword table cannot be searched ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(STORE, f"keyword table cannot be searched ({exc})") from None
+
+    def all_chunks(self) -> list[sqlite3.Row]:
+        return self.query("SELECT * FROM chunks ORDER BY row")
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own full check of store.sqlite, plus each chunk's text hash: the slow part of `verify`."""
+        problems = [r[0] for r in self.query("PRAGMA integrity_check") if r[0] != "ok"]
+        for r in self.query("SELECT row, embed_text, text_sha FROM chunks"):
+            if text_sha(r["embed_text"]) != r["text_sha"]:
+                problems.append(f"chunk row {r['row']}: text does not match its hash")
+        return problems
+
+
+# -- reuse by the next build ----------------------------------------------------------------------
 
 
 @dataclass
@@ -180,48 +470,56 @@ class PreviousBuild:
 def read_previous(index_dir: Path, model_id: str, chunker: dict, parser_version: int) -> PreviousBuild:
     """Vectors of the previous index when it used the same model; its chunks by document when it also
     used the same chunker settings and parser (then a document with unchanged text would be cut into
-    exactly these chunks again). An unreadable or foreign old index only means nothing to reuse."""
+    exactly these chunks again). A missing, foreign or damaged old index only means nothing to reuse:
+    it is verified like any other, so damage is never carried into the new build."""
     try:
-        manifest = read_manifest(index_dir)
+        reader = IndexReader(index_dir)
     except (IndexMissing, IndexMismatch):
         return PreviousBuild()
-    if manifest.get("model", {}).get("id") != model_id:
-        return PreviousBuild()
-    same_cut = manifest.get("chunker") == chunker and manifest.get("corpus", {}).get("parser_version") == parser_version
-    dimension = manifest["model"].get("dimension")
-    previous = PreviousBuild()
     try:
-        index = read_vectors(index_dir / VECTORS)
-        if index.d != dimension:
+        m = reader.manifest
+        if m.model.id != model_id:
             return PreviousBuild()
-        matrix = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, dimension), "float32")
-        con = connect(index_dir)
-        try:
-            rows = con.execute("SELECT * FROM chunks ORDER BY row").fetchall()
-            if len(rows) != index.ntotal:
-                return PreviousBuild()
-            previous.vectors = {r["text_sha"]: matrix[r["row"]] for r in rows}
-            if same_cut:
-                for r in con.execute("SELECT id, text FROM documents"):
-                    previous.chunks[r["id"]] = (text_sha(r["text"]), [])
-                for r in rows:
-                    previous.chunks[r["doc_id"]][1].append(
-                        Chunk(
-                            id=r["id"],
-                            doc_id=r["doc_id"],
-                            section_id=r["section_id"],
-                            ord=r["ord"],
-                            text=r["text"],
-                            embed_text=r["embed_text"],
-                            start=r["start"],
-                            end=r["end"],
-                            sentences=tuple(tuple(x) for x in json.loads(r["sentences"])),
-                            citations=tuple(json.loads(r["citations"])),
-                            n_tokens=r["n_tokens"],
-                        )
+        same_cut = m.chunker == chunker and m.corpus.parser_version == parser_version
+        rows = reader.all_chunks()
+        matrix = reader.vectors.reconstruct(np.arange(len(rows), dtype="int64"))
+        previous = PreviousBuild(vectors={r["text_sha"]: matrix[r["row"]] for r in rows})
+        if same_cut:
+            for r in reader.query("SELECT id, text FROM documents"):
+                previous.chunks[r["id"]] = (text_sha(r["text"]), [])
+            for r in rows:
+                previous.chunks[r["doc_id"]][1].append(
+                    Chunk(
+                        id=r["id"],
+                        doc_id=r["doc_id"],
+                        section_id=r["section_id"],
+                        ord=r["ord"],
+                        text=r["text"],
+                        embed_text=r["embed_text"],
+                        start=r["start"],
+                        end=r["end"],
+                        sentences=tuple((int(a), int(b)) for a, b in json.loads(r["sentences"])),
+                        citations=tuple(json.loads(r["citations"])),
+                        n_tokens=r["n_tokens"],
                     )
-        finally:
-            con.close()
-    except (sqlite3.Error, RuntimeError, OSError, KeyError, ValueError):
+                )
+        return previous
+    except IndexMismatch:
         return PreviousBuild()
-    return previous
+    finally:
+        reader.close()
+
+
+__all__ = [
+    "FaissFlatStore",
+    "IndexReader",
+    "NumpyStore",
+    "PreviousBuild",
+    "STORE",
+    "StoredChunk",
+    "is_index_dir",
+    "read_manifest",
+    "read_previous",
+    "rebuild_command",
+    "write_index",
+]

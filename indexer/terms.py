@@ -1,8 +1,11 @@
-"""Content terms of a question or passage: the one tokenizer that term statistics (built with the index),
-the keyword query, follow-ups and the composer share, so what counts as a matching word is decided once."""
+"""Content terms of a question or passage: the one tokenizer that term statistics, the FTS5 keyword index
+(which stores these terms, not raw text), the keyword query, follow-ups and the composer share, so what
+counts as a matching word is decided once. `KEYWORDS` describes it; the manifest records it and a reader
+refuses an index whose keyword table was built with another definition."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -38,28 +41,48 @@ def stem(word: str) -> str:
     return word
 
 
+# Bump when words(), STOPWORDS' role or stem() change what a term is: indexes built before are refused.
+TERMS_VERSION = 2
+# What the FTS5 table is told: terms are already lowercased and stemmed, so it only splits on spaces
+# ('.' and '/' are part of terms such as "2.5" and "mg/kg").
+FTS_TOKENIZER = "unicode61 tokenchars './'"
+
+
+def keyword_spec() -> dict[str, object]:
+    """What a keyword index depends on; recorded in the manifest and compared on load and by --if-stale."""
+    return {
+        "terms_version": TERMS_VERSION,
+        "stemmer": "guideline-qa-light",
+        "stopwords_sha256": hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest(),
+        "fts_tokenizer": FTS_TOKENIZER,
+    }
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def term_sequence(text: str) -> list[str]:
+    """Every stemmed non-stopword term in order, repeats kept: what the keyword index stores (BM25 counts)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed non-stopword terms, first occurrence order, no repeats."""
-    seen: dict[str, None] = {}
-    for w in words(text):
-        if w not in STOPWORDS and (len(w) > 1 or w.isdigit()):
-            seen.setdefault(stem(w), None)
-    return list(seen)
+    return list(dict.fromkeys(term_sequence(text)))
+
+
+def keyword_document(text: str) -> str:
+    """The text the FTS5 table indexes for a passage: its terms, space-separated."""
+    return " ".join(term_sequence(text))
 
 
 def keyword_query(text: str) -> str | None:
-    """An FTS5 MATCH expression: any of the raw content words, each quoted so nothing is an operator."""
-    terms: dict[str, None] = {}
-    for w in words(text):
-        if w not in STOPWORDS and (len(w) > 1 or w.isdigit()):
-            for part in re.split(r"[./]", w):
-                if part:
-                    terms.setdefault(part, None)
-    return " OR ".join(f'"{t}"' for t in terms) or None
+    """An FTS5 MATCH expression: any of the content terms, each a quoted string so nothing is an operator.
+
+    Terms hold only [a-z0-9./] (see _WORD), so no term can contain a double quote.
+    """
+    return " OR ".join(f'"{t}"' for t in content_terms(text)) or None
 
 
 def matches(term: str, have: Iterable[str]) -> bool:

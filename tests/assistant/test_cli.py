@@ -93,11 +93,13 @@ def test_bad_question_gets_one_line_and_exit_2(sample_index, capsys, question, e
     [
         (lambda d: shutil.rmtree(d), "no index at"),
         (
-            lambda d: _edit_manifest(d, model={"id": "other/model", "requested": "all-MiniLM-L6-v2", "dimension": 384}),
+            lambda d: _edit_manifest(
+                d, model={"id": "other/model", "requested": "all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
+            ),
             "was built with other/model but the loaded model is sentence-transformers/all-MiniLM-L6-v2",
         ),
-        (lambda d: _edit_manifest(d, schema_version=99), "has index schema 99, this code reads 1"),
-        (lambda d: (d / "manifest.json").write_text("{not json"), "manifest.json cannot be read"),
+        (lambda d: _edit_manifest(d, schema_version=99), "has index schema 99, this code reads 2"),
+        (lambda d: (d / "manifest.json").write_text("{not json"), "manifest.json is not valid JSON"),
     ],
     ids=["missing", "other-model", "other-schema", "corrupt-manifest"],
 )

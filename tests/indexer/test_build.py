@@ -1,6 +1,5 @@
 """Builds with the real model, FAISS and SQLite: contents, atomic replacement, incremental re-embedding."""
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from indexer import store
 from indexer.build import build_index, is_stale
 from indexer.errors import BuildError, IndexMismatch
 from indexer.settings import Settings
+from indexer.terms import keyword_query
 
 from ..helpers import write_article
 
@@ -33,22 +33,19 @@ def small(tmp_path, embedder):
 
 def test_build_writes_manifest_vectors_and_store(small):
     settings, report = small
-    manifest = store.read_manifest(settings.index)
-    assert manifest["model"]["id"] == "sentence-transformers/all-MiniLM-L6-v2"
-    assert manifest["counts"]["documents"] == 3 == report.documents
-    index = store.read_vectors(settings.index / store.VECTORS)
-    assert index.ntotal == manifest["counts"]["chunks"] == report.chunks and index.d == 384
-    con = store.connect(settings.index)
-    dose = con.execute(
-        "SELECT c.row, c.id, c.citations FROM chunks_fts f JOIN chunks c ON c.row = f.rowid "
-        "WHERE chunks_fts MATCH 'trastuzumab' ORDER BY bm25(chunks_fts)"
-    ).fetchone()
-    assert dose["id"] == "her2/dosing#0" and json.loads(dose["citations"]) == [1]
-    ref = con.execute("SELECT * FROM doc_references WHERE doc_id='her2'").fetchone()
-    assert (ref["n"], ref["type"], ref["year"]) == (1, "Guideline", 2024)
+    reader = store.IndexReader(settings.index)
+    manifest = reader.manifest
+    assert manifest.model.id == "sentence-transformers/all-MiniLM-L6-v2"
+    assert manifest.counts.documents == 3 == report.documents
+    assert reader.vectors.ntotal == manifest.counts.chunks == report.chunks and reader.vectors.dimension == 384
+    [row] = reader.keyword_search(keyword_query("trastuzumab"), 1)
+    dose = reader.chunks([row])[row]
+    assert dose.id == "her2/dosing#0" and dose.citations == (1,)
+    refs, _ = reader.references()
+    assert (refs["her2"][1].n, refs["her2"][1].type, refs["her2"][1].year) == (1, "Guideline", 2024)
     # The stored vector of a chunk is its embedding: it is its own nearest neighbour.
-    _, ids = index.search(index.reconstruct(dose["row"]).reshape(1, -1), 1)
-    assert ids[0][0] == dose["row"]
+    _, ids = reader.vectors.search(reader.vectors.reconstruct(np.array([row])), 1)
+    assert ids[0][0] == row
     assert not is_stale(settings)
 
 
@@ -60,12 +57,11 @@ def test_failure_mid_build_leaves_previous_index_byte_identical(small, monkeypat
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "write_vectors", disk_full)
+    monkeypatch.setattr(store.FaissFlatStore, "save", disk_full)
     with pytest.raises(OSError, match="No space left"):
         build_index(settings, embedder=embedder)
     assert snapshot(settings.index) == before
-    assert store.read_manifest(settings.index)["counts"]["documents"] == 3
-    assert store.read_vectors(settings.index / store.VECTORS).ntotal > 0
+    assert store.IndexReader(settings.index).manifest.counts.documents == 3
     assert not list(settings.index.parent.glob(".index.building-*"))
     assert is_stale(settings)
 
@@ -99,9 +95,9 @@ def test_rebuild_after_one_edit_embeds_only_changed_chunks(small, embedder):
     assert second.embedded == changed == embedder.texts_embedded - calls_before
     assert second.reused == second.chunks - changed == first.chunks - 1
     # Reused vectors are the very vectors the model gives.
-    con = store.connect(settings.index)
-    row = con.execute("SELECT row, embed_text FROM chunks WHERE doc_id='her2'").fetchone()
-    stored = store.read_vectors(settings.index / store.VECTORS).reconstruct(row["row"])
+    reader = store.IndexReader(settings.index)
+    row = next(r for r in reader.all_chunks() if r["doc_id"] == "her2")
+    stored = reader.vectors.reconstruct(np.array([row["row"]]))[0]
     assert np.allclose(stored, embedder.encode([row["embed_text"]])[0], atol=1e-5)
 
 
@@ -114,7 +110,7 @@ def test_strict_refuses_a_corpus_with_problems_and_keeps_the_index(small, embedd
     assert snapshot(settings.index) == before
     report = build_index(settings, embedder=embedder)  # without --strict: kept, warned, listed
     assert report.documents == 4 and report.unresolved_citations == 1
-    assert any("reference [4] is cited" in w for w in store.read_manifest(settings.index)["warnings"])
+    assert any("reference [4] is cited" in w for w in store.read_manifest(settings.index).warnings)
 
 
 def test_index_path_holding_other_files_is_refused_untouched(tmp_path, embedder):
@@ -139,9 +135,9 @@ def test_source_file_reference_is_linked_and_indexed(tmp_path, embedder):
     )
     report = build_index(Settings(corpus=(corpus,), index=tmp_path / "index"), embedder=embedder)
     assert report.warnings == []
-    con = store.connect(tmp_path / "index")
-    assert con.execute("SELECT source_doc_id FROM doc_references WHERE doc_id='a'").fetchone()[0] == "label"
-    assert con.execute("SELECT kind FROM documents WHERE id='label'").fetchone()[0] == "source"
+    reader = store.IndexReader(tmp_path / "index")
+    assert reader.references()[1]["a"] == {"label"}
+    assert reader.documents()["label"]["kind"] == "source"
 
 
 def test_rebuild_re_chunks_only_documents_whose_text_changed(small, embedder):
@@ -162,6 +158,5 @@ def test_rebuild_re_chunks_only_documents_whose_text_changed(small, embedder):
     report = build_index(settings, embedder=Spy())
     assert any("Premenopausal" in t for t in seen)
     assert not any("Trastuzumab" in t or "Bisphosphonates" in t for t in seen)
-    con = store.connect(settings.index)
-    assert con.execute("SELECT count(*) FROM chunks WHERE doc_id = 'her2'").fetchone()[0] == 1
+    assert len(store.IndexReader(settings.index).rows_of(["her2"])) == 1
     assert report.documents == 3 and report.embedded == 1

@@ -1,0 +1,180 @@
+"""The typed manifest of an index folder: what was built, from what, how, and the checksums that prove it.
+
+`Manifest.to_json` and `Manifest.from_json` are the only place manifest keys are spelled. Reading is
+strict: a missing or mistyped field is `IndexDamaged` naming manifest.json and the field, never a
+KeyError later on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import IndexDamaged
+
+FORMAT = "guideline-qa-index"
+SCHEMA_VERSION = 2
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    requested: str  # the name or path the build was given
+    id: str  # what it resolved to
+    dimension: int
+    max_seq_length: int
+
+
+@dataclass(frozen=True)
+class CorpusInfo:
+    paths: tuple[str, ...]
+    fingerprint: str
+    files: int
+    parser_version: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    documents: int
+    sections: int
+    chunks: int  # = rows of the vector file = rows of `chunks` = rows of the keyword index
+    references: int
+    unresolved_citations: int
+    documents_by_kind: dict[str, int]
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    sha256: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    built_at: str
+    model: ModelInfo
+    chunker: dict[str, Any]  # ChunkSettings as a dict
+    corpus: CorpusInfo
+    counts: Counts
+    keywords: dict[str, Any]  # terms.keyword_spec() at build time
+    vector_store: str  # a vectors.STORES name
+    files: dict[str, FileRecord]  # every data file of the index by name
+    build: dict[str, Any] = field(default_factory=dict)  # embedded, reused, seconds: informational
+    warnings: tuple[str, ...] = ()
+    format: str = FORMAT
+    schema_version: int = SCHEMA_VERSION
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["corpus"]["paths"] = list(self.corpus.paths)
+        data["warnings"] = list(self.warnings)
+        # Identity first, so a person reading the file sees what it is before the details.
+        head = {"format": data.pop("format"), "schema_version": data.pop("schema_version")}
+        return {**head, **data}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, path: Path, text: str) -> Manifest:
+        """Parse a manifest; `IndexDamaged` naming the field when anything is missing or of the wrong type."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise IndexDamaged(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        r = _Fields(path, data, "")
+        model = r.obj("model")
+        corpus = r.obj("corpus")
+        counts = r.obj("counts")
+        files = r.obj("files")
+        return cls(
+            format=r.str("format"),
+            schema_version=r.int("schema_version"),
+            built_at=r.str("built_at"),
+            model=ModelInfo(
+                requested=model.str("requested"),
+                id=model.str("id"),
+                dimension=model.int("dimension"),
+                max_seq_length=model.int("max_seq_length"),
+            ),
+            chunker=r.obj("chunker").data,
+            corpus=CorpusInfo(
+                paths=tuple(corpus.str_list("paths")),
+                fingerprint=corpus.str("fingerprint"),
+                files=corpus.int("files"),
+                parser_version=corpus.int("parser_version"),
+            ),
+            counts=Counts(
+                documents=counts.int("documents"),
+                sections=counts.int("sections"),
+                chunks=counts.int("chunks"),
+                references=counts.int("references"),
+                unresolved_citations=counts.int("unresolved_citations"),
+                documents_by_kind={k: int(v) for k, v in counts.obj("documents_by_kind").data.items()},
+            ),
+            keywords=r.obj("keywords").data,
+            vector_store=r.str("vector_store"),
+            files={
+                name: FileRecord(sha256=files.obj(name).str("sha256"), bytes=files.obj(name).int("bytes"))
+                for name in files.data
+            },
+            build=r.obj("build").data,
+            warnings=tuple(r.str_list("warnings")),
+        )
+
+
+def peek_identity(text: str) -> tuple[object, object]:
+    """(format, schema_version) of a manifest, or (None, None): enough to tell ours, and which version."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    return data.get("format"), data.get("schema_version")
+
+
+def peek_corpus_paths(text: str) -> list[str]:
+    """The corpus paths a manifest names, best effort, for a rebuild command even when the rest is damaged."""
+    try:
+        paths = json.loads(text)["corpus"]["paths"]
+    except (ValueError, KeyError, TypeError):
+        return []
+    return [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else []
+
+
+class _Fields:
+    """Typed access to one JSON object of the manifest, with the dotted path for messages."""
+
+    def __init__(self, path: Path, data: object, prefix: str) -> None:
+        if not isinstance(data, dict):
+            raise IndexDamaged(path, f"field '{prefix or '(top level)'}' must be an object")
+        self.path = path
+        self.data: dict[str, Any] = data
+        self.prefix = prefix
+
+    def _get(self, key: str, kind: type | tuple[type, ...], what: str) -> Any:
+        name = f"{self.prefix}{key}"
+        if key not in self.data:
+            raise IndexDamaged(self.path, f"field '{name}' is missing")
+        value = self.data[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+            raise IndexDamaged(self.path, f"field '{name}' must be {what}, found {type(value).__name__}")
+        return value
+
+    def str(self, key: str) -> str:
+        return self._get(key, str, "a string")
+
+    def int(self, key: str) -> int:
+        return self._get(key, int, "an integer")
+
+    def obj(self, key: str) -> _Fields:
+        return _Fields(self.path, self._get(key, dict, "an object"), f"{self.prefix}{key}.")
+
+    def str_list(self, key: str) -> list[str]:
+        value = self._get(key, list, "a list of strings")
+        if not all(isinstance(v, str) for v in value):
+            raise IndexDamaged(self.path, f"field '{self.prefix}{key}' must be a list of strings")
+        return value
