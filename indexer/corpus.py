@@ -23,7 +23,7 @@ from .model import Document
 from .webpage import page_to_markdown
 
 # Bump when parsing or chunking changes what a file turns into, so indexes built before count as stale.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 _NOT_CONTENT = {"readme", "license", "licence", "copying", "notice", "source_commit", "changelog"}
 _SUFFIXES = {".md", ".txt", ".xml"}
 

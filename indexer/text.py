@@ -13,50 +13,54 @@ _MARKER_WITH_SPACE_RE = re.compile(r"\s*" + MARKER_RE.pattern)
 # A sentence ends at . ! or ?, optionally followed by closing quotes or brackets and by citation
 # markers, then whitespace and a plausible sentence start.
 _BOUNDARY_RE = re.compile(r"[.!?][\"'”’)\]]*(?:\s*\[\d[\d,;\s–-]*\])*\s+(?!\[\d[\d,;\s–-]*\])(?=[\"“(\[]?[A-Z0-9≥≤<>])")
-_ABBREVIATIONS = {
-    "e.g",
-    "i.e",
-    "vs",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "prof",
-    "fig",
-    "figs",
-    "al",
-    "approx",
-    "no",
-    "nos",
-    "st",
-    "etc",
-    "cf",
-    "ref",
-    "refs",
-    "vol",
-    "p",
-    "pp",
-    "ca",
-    "inc",
-    "ltd",
-    "co",
-    "jr",
-    "sr",
-    "u.s",
-    "dept",
-    "min",
-    "max",
-    "mg",
-    "mcg",
-    "kg",
-    "ml",
-    "iv",
-    "im",
-    "sc",
-    "po",
-    "bid",
-    "tid",
-    "qid",
+# How far before a full stop the splitter looks for the word that decides it: a fixed window keeps
+# splitting linear however long a run of non-splitting stops ("A. B. C. ...") gets.
+_LOOKBACK = 40
+# Matched against the look-back window reversed, so it anchors at the full stop instead of trying every start
+# position: the word before the stop (group 1) and, when only whitespace separates them, the word before it.
+_REVERSED_TAIL_RE = re.compile(r"([\w.]+)(?:\s+([\w.]+))?")
+# Never end a sentence: titles before a name, Latin connectives, "et al.", "U.S.".
+_NEVER_FINAL = {"e.g", "i.e", "vs", "cf", "al", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "u.s", "dept"}
+# Introduce a number ("Fig. 2", "No. 3", "approx. 5", "p. 12"): they end a sentence unless a number follows,
+# so "Is surgery needed? No. The risk ..." still splits.
+_BEFORE_NUMBER = {"fig", "figs", "no", "nos", "ref", "refs", "vol", "p", "pp", "approx", "ca", "max"}
+_NUMBER_NEXT_RE = re.compile(r"[\"“(\[]?[A-Z]?\d")
+# Nouns that take a single-letter label: "vitamin D", "hepatitis B", "type A", "phase I".
+_LABELLED_NOUNS = {
+    "vitamin",
+    "hepatitis",
+    "type",
+    "subtype",
+    "serotype",
+    "strain",
+    "group",
+    "stage",
+    "grade",
+    "factor",
+    "class",
+    "phase",
+    "category",
+    "protein",
+    "schedule",
+    "arm",
+    "cohort",
+    "level",
+    "step",
+    "part",
+    "appendix",
+    "table",
+    "figure",
+    "lead",
+    "zone",
+    "tier",
+    "option",
+    "regimen",
+    "drug",
+    "patient",
+    "influenza",
+    "haemophilia",
+    "hemophilia",
+    "immunoglobulin",
 }
 
 
@@ -89,17 +93,37 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     spans: list[Sentence] = []
     cursor = start
     for m in _BOUNDARY_RE.finditer(text, start, end):
-        word = re.search(r"([\w.]+)$", text[cursor : m.start()])
-        if word:
-            token = word.group(1).lower()
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-                continue
+        if text[m.start()] == "." and not _full_stop_ends_sentence(text, max(cursor, m.start() - _LOOKBACK), m):
+            continue
         stop = m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
         spans.append(_sentence(text, cursor, stop))
         cursor = m.end()
     if text[cursor:end].strip():
         spans.append(_sentence(text, cursor, end))
     return spans
+
+
+def _full_stop_ends_sentence(text: str, lookback: int, boundary: re.Match[str]) -> bool:
+    """Whether the full stop that `boundary` starts at ends a sentence rather than an abbreviation or an initial.
+
+    A single capital letter ends a sentence after a labelled noun or a number ("vitamin D. Supplement",
+    "stage 2 B. The") and is an initial anywhere else ("J. Smith", "A. B. Jones et al."). Every other word
+    ends a sentence as an ordinary word does: units, routes and dosing frequencies ("Give 4 mg/kg IV. Then",
+    "every 8 h. Check", "5 mg q.d. Monitor"), and words that often close one ("fever, rash, etc. Then").
+    """
+    tail = _REVERSED_TAIL_RE.match(text[lookback : boundary.start()][::-1])
+    if tail is None:  # a closing bracket or quote before the stop: "orally (PO). Check"
+        return True
+    word = tail.group(1)[::-1]
+    low = word.lower()
+    if low in _NEVER_FINAL:
+        return False
+    if low in _BEFORE_NUMBER:
+        return not _NUMBER_NEXT_RE.match(text, boundary.end())
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        before = (tail.group(2) or "")[::-1]
+        return before.lower() in _LABELLED_NOUNS or before.isdigit()
+    return True
 
 
 def _sentence(text: str, start: int, end: int) -> Sentence:
