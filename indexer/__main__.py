@@ -14,7 +14,8 @@ from .settings import Settings
 USAGE_ERROR = 2
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option; docs/cli.md documents them (tests/test_docs.py checks)."""
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -48,8 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     n = sub.add_parser("info", help="summarise an index without loading the model")
     n.add_argument("--index", type=Path, help="index folder (default: index/)")
     n.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.command == "build":
@@ -58,9 +62,6 @@ def main(argv: list[str] | None = None) -> int:
             return _import_page(args)
         return _info(settings, args)
     except GuidelineQAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    except ValueError as exc:  # settings validation
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

@@ -34,3 +34,7 @@ class IndexMismatch(GuidelineQAError):
 
 class BuildError(GuidelineQAError):
     """The build could not finish; the previous index, if any, is untouched."""
+
+
+class SettingsError(GuidelineQAError):
+    """A setting with a value we cannot use (from the environment or a flag): names it and what is allowed."""
