@@ -24,6 +24,7 @@ from assistant.render import (
     reference_line,
     suggested_questions,
 )
+from indexer.errors import SettingsError
 from indexer.manifest import Manifest
 from indexer.settings import Settings
 from indexer.store import read_manifest, rebuild_command, rebuild_command_for
@@ -327,7 +328,11 @@ def evaluation_page(settings: Settings) -> None:
 def main() -> None:
     st.set_page_config(page_title="guideline-qa", layout="wide")
     st.info(BANNER)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        st.error(md_escape(str(exc)))
+        st.stop()
     with st.sidebar:
         page = st.radio("View", ["Chat", "Evaluation"], horizontal=True, key="page")
     if page == "Evaluation":

@@ -14,7 +14,8 @@ from indexer.settings import Settings
 USAGE_ERROR = 2
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option; docs/cli.md documents them (tests/test_docs.py checks)."""
     parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     a = sub.add_parser("ask", help="answer a question, or a batch of questions, from the index")
@@ -23,7 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--article", help="article id in scope: its passages and references come first")
     a.add_argument("--questions", type=Path, help="JSONL file: {id, question, history?, article?} per line")
     a.add_argument("--json", action="store_true", help="print JSON (one object per line in batch mode)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     try:
         settings = Settings.from_env().replace(index=args.index)
@@ -52,9 +57,6 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(out, ensure_ascii=False), flush=True)
         return 1 if failures else 0
     except GuidelineQAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
 

@@ -7,11 +7,15 @@ import sys
 from pathlib import Path
 
 from indexer.errors import GuidelineQAError
+from indexer.settings import Settings
 
 from .variants import VARIANTS
 
+USAGE_ERROR = 2
 
-def main(argv: list[str] | None = None) -> int:
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option; docs/cli.md documents them (tests/test_docs.py checks)."""
     parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="evaluate a dataset against an index")
@@ -26,9 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("sources", type=Path, nargs="+", help="MedQuAD collection folders or files")
     m.add_argument("--out", type=Path, required=True)
     m.add_argument("--limit", type=int, help="stop after this many questions")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
+            Settings.from_env()  # a bad GUIDELINE_QA_* value fails here, before the model loads
             from .runner import run_evaluation
 
             variants = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -53,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except GuidelineQAError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from .settings import Settings
 USAGE_ERROR = 2
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option; docs/cli.md documents them (tests/test_docs.py checks)."""
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -51,8 +52,11 @@ def main(argv: list[str] | None = None) -> int:
 
     v = sub.add_parser("verify", help="full check of an index: checksums, row counts, SQLite integrity")
     v.add_argument("--index", type=Path, help="index folder (default: index/)")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.command == "build":
@@ -63,9 +67,6 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(settings, args)
         return _info(settings, args)
     except GuidelineQAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    except ValueError as exc:  # settings validation
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

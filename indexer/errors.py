@@ -50,4 +50,4 @@ class IndexDamaged(IndexMismatch):
 
 
 class SettingsError(GuidelineQAError):
-    """A setting (environment variable or flag) with a value this code cannot use."""
+    """A setting with a value we cannot use (from the environment or a flag): names it and what is allowed."""

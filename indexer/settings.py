@@ -1,15 +1,24 @@
 """The one settings object: paths, model, chunking, retrieval and answer knobs, with their defaults.
 
-Defaults live here; environment variables with the GUIDELINE_QA_ prefix override them, and CLI flags
-override both (each surface calls `Settings.from_env().replace(...)`). Nothing else reads os.environ.
+Each field is declared once, with `setting(default, "GUIDELINE_QA_...", "what it means", bounds)`: that
+line gives its default, its environment variable, its documentation (docs/settings.md, checked by
+tests/test_docs.py) and its validation. The environment parser follows the field's type. Environment
+variables override the defaults and CLI flags override both (each surface calls
+`Settings.from_env().replace(...)`). Nothing else reads os.environ.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
 
 ENV_PREFIX = "GUIDELINE_QA_"
 
@@ -21,127 +30,298 @@ DEFAULT_DISCLAIMER = (
     "before it informs patient care."
 )
 
+IDENTIFIER = re.compile(r"[a-z0-9_-]+")  # names of components registered elsewhere (reranker, composer, store)
+TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+IDENTIFIER_TEXT = "a name of lowercase letters, digits, '_' or '-'"
+BOOL_TEXT = "true or false (or 1/0, yes/no)"
+
+Bound = int | float | str | None  # a number, or the name of another field of the same dataclass
+
+
+def setting(
+    default: Any,
+    env: str,
+    doc: str,
+    *,
+    low: Bound = None,
+    high: Bound = None,
+    above: Bound = None,
+    identifier: bool = False,
+) -> Any:
+    """A settings field: its default, environment variable, one-line doc and allowed values.
+
+    `low`/`high` are inclusive bounds, `above` an exclusive lower bound; `identifier` asks for a
+    lowercase name (`[a-z0-9_-]+`).
+    """
+    rules = {"low": low, "high": high, "above": above, "identifier": identifier}
+    return field(default=default, metadata={"env": env, "doc": doc, **rules})
+
 
 @dataclass(frozen=True)
 class ChunkSettings:
     """How documents are cut into passages; recorded in the manifest so a reader knows what it got."""
 
-    max_tokens: int = 256  # word pieces, special tokens included: the model truncates beyond this
-    overlap_sentences: int = 1  # sentences repeated at the start of the next chunk of the same section
-    include_headings: bool = True  # section headings in the embedded and keyword-indexed text
+    max_tokens: int = setting(
+        256, "GUIDELINE_QA_MAX_TOKENS", "word pieces per chunk, special tokens included", low=32, high=8192
+    )
+    overlap_sentences: int = setting(
+        1, "GUIDELINE_QA_OVERLAP_SENTENCES", "sentences repeated at the start of the next chunk", low=0, high=5
+    )
+    include_headings: bool = setting(
+        True, "GUIDELINE_QA_INCLUDE_HEADINGS", "section headings in the embedded and keyword-indexed text"
+    )
 
     def __post_init__(self) -> None:
-        if not 32 <= self.max_tokens <= 8192:
-            raise ValueError(f"max_tokens must be between 32 and 8192, got {self.max_tokens}")
-        if not 0 <= self.overlap_sentences <= 5:
-            raise ValueError(f"overlap_sentences must be between 0 and 5, got {self.overlap_sentences}")
+        validate(self)
 
 
 @dataclass(frozen=True)
 class RetrievalSettings:
     """Hybrid retrieval knobs; docs/retrieval.md says which data chose the defaults."""
 
-    top_k: int = 8  # passages returned after fusion
-    candidates: int = 50  # passages each retriever contributes before fusion
-    rrf_k: int = 20  # reciprocal rank fusion constant: score = sum weight / (rrf_k + rank)
-    dense_weight: float = 4.0  # weight of the dense ranking in the fusion; the keyword ranking weighs 1
-    scope_weight: float = 1.25  # multiplier on the fused score of passages of the article in scope
-    history_turns: int = 2  # earlier questions a follow-up may borrow context from
-    reranker: str = "none"  # assistant/rerank.py RERANKERS: reorders the fused candidates
-    rerank_depth: int = 50  # fused candidates handed to the reranker (when it is not "none")
+    top_k: int = setting(8, "GUIDELINE_QA_TOP_K", "passages returned after fusion", low=1, high=50)
+    candidates: int = setting(
+        50, "GUIDELINE_QA_CANDIDATES", "passages each retriever contributes before fusion", low="top_k", high=1000
+    )
+    rrf_k: int = setting(
+        20, "GUIDELINE_QA_RRF_K", "fusion constant: score = sum of weight / (rrf_k + rank)", low=1, high=1000
+    )
+    dense_weight: float = setting(
+        4.0, "GUIDELINE_QA_DENSE_WEIGHT", "weight of the dense ranking in fusion (keyword: 1)", above=0, high=10
+    )
+    scope_weight: float = setting(
+        1.25, "GUIDELINE_QA_SCOPE_WEIGHT", "multiplier on fused scores of the article in scope", low=1, high=10
+    )
+    history_turns: int = setting(
+        2, "GUIDELINE_QA_HISTORY_TURNS", "earlier questions a follow-up may borrow context from", low=0, high=10
+    )
+    reranker: str = setting(
+        "none", "GUIDELINE_QA_RERANKER", "reranker applied after fusion (`none`: the fused order)", identifier=True
+    )
+    rerank_depth: int = setting(
+        50, "GUIDELINE_QA_RERANK_DEPTH", "fused candidates handed to the reranker", low="top_k", high=1000
+    )
 
     def __post_init__(self) -> None:
-        if not 1 <= self.top_k <= 50:
-            raise ValueError(f"top_k must be between 1 and 50, got {self.top_k}")
-        if not self.top_k <= self.candidates <= 1000:
-            raise ValueError(f"candidates must be between top_k ({self.top_k}) and 1000, got {self.candidates}")
-        if not 0 < self.dense_weight <= 10:
-            raise ValueError(f"dense_weight must be in (0, 10], got {self.dense_weight}")
-        if self.rrf_k < 1:
-            raise ValueError(f"rrf_k must be at least 1, got {self.rrf_k}")
-        if self.scope_weight < 1:
-            raise ValueError(f"scope_weight must be at least 1, got {self.scope_weight}")
+        validate(self)
 
 
 @dataclass(frozen=True)
 class AnswerSettings:
     """Extractive composition and abstention; thresholds calibrated as docs/answers.md describes."""
 
-    max_sentences: int = 4
-    max_passages: int = 4  # passages whose sentences may enter the answer
-    min_sentence_share: float = 0.3  # top passage: sentences scoring at least this share of the best
-    other_passage_share: float = 0.75  # other passages: only sentences nearly as pertinent as the best
+    max_sentences: int = setting(4, "GUIDELINE_QA_MAX_SENTENCES", "sentences in an answer", low=1, high=20)
+    max_passages: int = setting(
+        4, "GUIDELINE_QA_MAX_PASSAGES", "passages whose sentences may enter the answer", low=1, high=20
+    )
+    min_sentence_share: float = setting(
+        0.3, "GUIDELINE_QA_MIN_SENTENCE_SHARE", "top passage: least share of the best sentence score", low=0, high=1
+    )
+    other_passage_share: float = setting(
+        0.75, "GUIDELINE_QA_OTHER_PASSAGE_SHARE", "other passages: least share of the best score", low=0, high=1
+    )
     # A passage is evidence when its cosine to the question is at least min_dense and it holds at least
     # min_overlap of the question's terms (idf-weighted); or when its cosine alone reaches strong_dense;
     # or when it holds nearly every term of the question (strong_overlap), rare ones included.
-    min_dense: float = 0.33
-    min_overlap: float = 0.27
-    strong_dense: float = 0.65
-    strong_overlap: float = 0.9
-    max_question_chars: int = 2000
-    composer: str = "extractive"  # assistant/compose.py COMPOSERS
+    min_dense: float = setting(
+        0.33, "GUIDELINE_QA_MIN_DENSE", "evidence: cosine to the question, with min_overlap", low=-1, high=1
+    )
+    min_overlap: float = setting(
+        0.27, "GUIDELINE_QA_MIN_OVERLAP", "evidence: weighted share of question terms, with min_dense", low=0, high=1
+    )
+    strong_dense: float = setting(
+        0.65, "GUIDELINE_QA_STRONG_DENSE", "evidence on its own: cosine to the question at least this", low=-1, high=1
+    )
+    strong_overlap: float = setting(
+        0.9, "GUIDELINE_QA_STRONG_OVERLAP", "evidence on its own: share of question terms at least this", low=0, high=1
+    )
+    max_question_chars: int = setting(
+        2000, "GUIDELINE_QA_MAX_QUESTION_CHARS", "longest question accepted, in characters", low=1, high=100_000
+    )
+    composer: str = setting(
+        "extractive", "GUIDELINE_QA_COMPOSER", "how answers are composed from the evidence", identifier=True
+    )
 
     def __post_init__(self) -> None:
-        if not 1 <= self.max_sentences <= 20:
-            raise ValueError(f"max_sentences must be between 1 and 20, got {self.max_sentences}")
+        validate(self)
 
 
 @dataclass(frozen=True)
 class Settings:
-    corpus: tuple[Path, ...] = (Path("corpus"),)
-    index: Path = Path("index")
-    model: str = DEFAULT_MODEL
+    """Everything configurable; each surface reads it once with `from_env()`, then applies its flags."""
+
+    corpus: tuple[Path, ...] = setting(
+        (Path("corpus"),), "GUIDELINE_QA_CORPUS", "corpus folders or files (Markdown, text, web pages, MedQuAD XML)"
+    )
+    index: Path = setting(Path("index"), "GUIDELINE_QA_INDEX", "index folder")
+    model: str = setting(DEFAULT_MODEL, "GUIDELINE_QA_MODEL", "sentence-transformers model name or local path")
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
-    log_questions: Path | None = None  # questions are never logged unless this names a file
-    runs: Path = Path("runs")  # evaluation runs; the app's Evaluation page shows the newest
-    batch_size: int = 64
-    disclaimer: str = DEFAULT_DISCLAIMER
-    vector_store: str = "auto"  # "faiss" (= "auto") or "numpy": see indexer/vectors.py
+    log_questions: Path | None = setting(
+        None, "GUIDELINE_QA_LOG_QUESTIONS", "file the app appends a JSON line per question to (unset: no log)"
+    )
+    runs: Path = setting(
+        Path("runs"), "GUIDELINE_QA_RUNS", "evaluation runs; the app's Evaluation page shows the newest"
+    )
+    batch_size: int = setting(64, "GUIDELINE_QA_BATCH_SIZE", "texts embedded per batch", low=1, high=4096)
+    disclaimer: str = setting(DEFAULT_DISCLAIMER, "GUIDELINE_QA_DISCLAIMER", "text under every answer")
+    vector_store: str = setting(
+        "auto", "GUIDELINE_QA_VECTOR_STORE", "vector backend: `faiss`, `numpy` or `auto` (= faiss)", identifier=True
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
 
     def replace(self, **changes) -> Settings:
         """A copy with the given fields changed; None values are ignored so unset CLI flags keep defaults."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults overridden by every GUIDELINE_QA_* variable that is set and not empty.
+
+        Raises SettingsError naming the variable when a value does not parse or is out of range.
+        """
         env = os.environ if environ is None else environ
-        base = cls()
-        changes: dict = {}
-        if v := env.get(ENV_PREFIX + "CORPUS"):
-            changes["corpus"] = tuple(Path(p) for p in v.split(os.pathsep) if p)
-        if v := env.get(ENV_PREFIX + "INDEX"):
-            changes["index"] = Path(v)
-        if v := env.get(ENV_PREFIX + "MODEL"):
-            changes["model"] = v
-        if v := env.get(ENV_PREFIX + "DISCLAIMER"):
-            changes["disclaimer"] = v
-        if v := env.get(ENV_PREFIX + "BATCH_SIZE"):
-            changes["batch_size"] = _int(ENV_PREFIX + "BATCH_SIZE", v)
-        if v := env.get(ENV_PREFIX + "TOP_K"):
-            changes["retrieval"] = dataclasses.replace(base.retrieval, top_k=_int(ENV_PREFIX + "TOP_K", v))
-        if v := env.get(ENV_PREFIX + "DENSE_WEIGHT"):
-            retrieval = changes.get("retrieval", base.retrieval)
-            changes["retrieval"] = dataclasses.replace(retrieval, dense_weight=_float(ENV_PREFIX + "DENSE_WEIGHT", v))
-        if v := env.get(ENV_PREFIX + "RUNS"):
-            changes["runs"] = Path(v)
-        if v := env.get(ENV_PREFIX + "LOG_QUESTIONS"):
-            changes["log_questions"] = Path(v)
-        if v := env.get(ENV_PREFIX + "MAX_TOKENS"):
-            changes["chunk"] = dataclasses.replace(base.chunk, max_tokens=_int(ENV_PREFIX + "MAX_TOKENS", v))
-        return base.replace(**changes)
+        given: dict[str | None, dict[str, Any]] = {}
+        for var in VARIABLES:
+            if text := env.get(var.name):
+                given.setdefault(var.section, {})[var.field] = var.parse(text)
+        sections = {}
+        for name, section_cls in SECTIONS.items():
+            values = _defaults(section_cls) | given.get(name, {})
+            validate(section_cls, values, by_variable=True)
+            sections[name] = section_cls(**values)
+        values = {k: v for k, v in _defaults(cls).items() if k not in sections} | given.get(None, {})
+        validate(cls, values, by_variable=True)
+        return cls(**values, **sections)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: which field it sets, how its text is read, and what it means."""
+
+    name: str
+    section: str | None  # "chunk", "retrieval", "answer", or None for a field of Settings itself
+    field: str
+    type: Any
+    default: Any
+    doc: str
+    allowed: str  # `between 1 and 50`, `a path`, `true or false (or 1/0, yes/no)`, ...
+
+    def parse(self, text: str) -> Any:
+        return _parser(self.type)(self.name, text)
+
+    def read(self, settings: Settings) -> Any:
+        """This variable's field in `settings`."""
+        return getattr(getattr(settings, self.section) if self.section else settings, self.field)
+
+
+def validate(target: Any, values: Mapping[str, Any] | None = None, *, by_variable: bool = False) -> None:
+    """Raise SettingsError for the first value outside its field's rules.
+
+    `target` is a settings instance, or a settings class with `values` for its fields. Messages name
+    the field (`top_k must be ...`), or with `by_variable` its environment variable.
+    """
+    cls = target if isinstance(target, type) else type(target)
+    if values is None:
+        values = {f.name: getattr(target, f.name) for f in dataclasses.fields(cls)}
+    fields = {f.name: f for f in dataclasses.fields(cls) if "env" in f.metadata}
+
+    def label(name: str) -> str:
+        return fields[name].metadata["env"] if by_variable else name
+
+    def bound(b: Bound) -> tuple[Any, str]:
+        if isinstance(b, str):
+            return values[b], f"{label(b)} ({values[b]})"
+        return b, str(b)
+
+    for name, f in fields.items():
+        rules, value = f.metadata, values[name]
+        if rules["identifier"] and not (isinstance(value, str) and IDENTIFIER.fullmatch(value)):
+            raise SettingsError(f"{label(name)} must be {IDENTIFIER_TEXT}, got {value!r}")
+        low, high, above = (bound(rules[k]) if rules[k] is not None else None for k in ("low", "high", "above"))
+        if (above and not value > above[0]) or (low and not value >= low[0]) or (high and not value <= high[0]):
+            raise SettingsError(f"{label(name)} must be {_allowed(low, high, above)}, got {value}")
+
+
+def _allowed(low: tuple | None, high: tuple | None, above: tuple | None) -> str:
+    """`between 1 and 50`, `greater than 0 and at most 10`, `at least 1`: bounds as (value, text)."""
+    if above:
+        return f"greater than {above[1]}" + (f" and at most {high[1]}" if high else "")
+    if low and high:
+        return f"between {low[1]} and {high[1]}"
+    return f"at least {low[1]}" if low else f"at most {high[1]}"
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    return {f.name: getattr(cls(), f.name) for f in dataclasses.fields(cls)}
+
+
+def _parser(tp: Any) -> Callable[[str, str], Any]:
+    """How an environment value becomes a value of type `tp` (Optional[X] reads as X)."""
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if typing.get_origin(tp) is tuple:
+        item = args[0]
+        return lambda name, text: tuple(_parser(item)(name, p) for p in text.split(os.pathsep) if p)
+    if len(args) == 1:  # X | None
+        return _parser(args[0])
+    parsers = {bool: _bool, int: _int, float: _float, str: lambda name, text: text, Path: lambda name, text: Path(text)}
+    return parsers[tp]
+
+
+def _bool(name: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE or word in FALSE:
+        return word in TRUE
+    raise SettingsError(f"{name} must be {BOOL_TEXT}, got {value!r}")
 
 
 def _float(name: str, value: str) -> float:
     try:
         return float(value)
     except ValueError:
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
+        raise SettingsError(f"{name} must be a number, got {value!r}") from None
 
 
 def _int(name: str, value: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+        raise SettingsError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _variables() -> tuple[Variable, ...]:
+    out = []
+    for section, cls in [(None, Settings), *SECTIONS.items()]:
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            if "env" in f.metadata:
+                m, tp = f.metadata, hints[f.name]
+                default = getattr(cls(), f.name)
+                out.append(Variable(m["env"], section, f.name, tp, default, m["doc"], _allowed_text(cls, m, tp)))
+    return tuple(out)
+
+
+def _allowed_text(cls: type, rules: Mapping[str, Any], tp: Any) -> str:
+    if tp is bool:
+        return BOOL_TEXT
+    if rules["identifier"]:
+        return IDENTIFIER_TEXT
+    if typing.get_origin(tp) is tuple:
+        return f"paths separated by `{os.pathsep}`"
+    if Path in (tp, *typing.get_args(tp)):
+        return "a path"
+    env = {f.name: f.metadata.get("env") for f in dataclasses.fields(cls)}
+    low, high, above = (
+        (None, env.get(b, str(b))) if b is not None else None for b in (rules["low"], rules["high"], rules["above"])
+    )
+    if tp in (int, float):
+        kind = "an integer" if tp is int else "a number"
+        return f"{kind} {_allowed(low, high, above)}" if low or high or above else kind
+    return "text"
+
+
+SECTIONS: dict[str, type] = {"chunk": ChunkSettings, "retrieval": RetrievalSettings, "answer": AnswerSettings}
+VARIABLES: tuple[Variable, ...] = _variables()  # every environment variable, in declaration order
