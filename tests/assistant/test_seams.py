@@ -1,0 +1,126 @@
+"""The seams: another vector store, a reranker and a composer plug in without touching the pipeline, and
+everything downstream (answers, the evaluation's rankings, the LangChain adapter) sees them."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from assistant.compose import COMPOSERS, ExtractiveComposer, make_composer
+from assistant.index import SearchIndex
+from assistant.langchain import GuidelineRetriever
+from assistant.pipeline import Assistant
+from assistant.rerank import RERANKERS, make_reranker
+from assistant.retrieve import Retriever
+from assistant.types import Answer
+from evals.variants import OurRetriever
+from indexer.build import build_index
+from indexer.errors import SettingsError
+from indexer.settings import Settings
+from indexer.store import read_manifest
+
+from ..helpers import ROOT
+
+QUESTIONS = [
+    ("What is the trastuzumab loading dose?", "metastatic-breast-cancer"),
+    ("Can radiation be given during pregnancy?", "breast-cancer-pregnancy"),
+    ("Which surgery is most common in men?", None),
+    ("Does tamoxifen prevent breast cancer?", None),
+]
+
+
+@pytest.fixture(scope="module")
+def numpy_index(tmp_path_factory, embedder):
+    index = tmp_path_factory.mktemp("numpy") / "index"
+    build_index(Settings(corpus=(ROOT / "corpus",), index=index, vector_store="numpy"), embedder=embedder)
+    return index
+
+
+def test_numpy_store_index_answers_exactly_as_faiss(numpy_index, assistant, embedder):
+    assert read_manifest(numpy_index).vector_store == "numpy"
+    assert (numpy_index / "vectors.npy").is_file() and not (numpy_index / "vectors.faiss").exists()
+    other = Assistant(numpy_index, Settings(), embedder=embedder)
+    for question, article in QUESTIONS:
+        a, b = assistant.ask(question, article=article), other.ask(question, article=article)
+        assert [p.chunk_id for p in a.retrieved] == [p.chunk_id for p in b.retrieved]
+        assert a.text == b.text
+        assert [p.score for p in a.retrieved] == pytest.approx([p.score for p in b.retrieved], abs=1e-6)
+
+
+class Reverse:
+    """A reranker that makes its presence obvious: the fused order, reversed."""
+
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def rerank(self, query, passages):
+        self.seen.append(len(passages))
+        return list(reversed(passages))
+
+
+def test_reranker_sees_the_over_fetched_list_and_every_consumer_sees_its_order(assistant):
+    settings = replace(assistant.settings.retrieval, top_k=5, rerank_depth=20)
+    plain = Retriever(assistant.index, settings)
+    reverse = Reverse()
+    reranked = Retriever(assistant.index, settings, reranker=reverse)
+    query = "trastuzumab loading dose"
+    fused = plain.search(query, top_k=20).passages
+    found = reranked.search(query).passages
+    assert reverse.seen == [20]
+    assert [p.chunk_id for p in found] == [p.chunk_id for p in reversed(fused)][:5]
+    # The evaluation ranks through the same search, and so does LangChain.
+    vector = assistant.index.embedder.encode([query])[0]
+    ranking = OurRetriever(reranked, "hybrid").rank(query, vector, None, 5)
+    assert ranking.sections == [p.section_id for p in found]
+    docs = GuidelineRetriever(retriever=reranked, k=5).invoke(query)
+    assert [d.metadata["chunk_id"] for d in docs] == [p.chunk_id for p in found]
+
+
+class Canned:
+    def compose(self, question, query, passages, disclaimer):
+        return Answer(question=question, text=f"canned: {passages[0].chunk_id}", abstained=False, disclaimer=disclaimer)
+
+
+def test_an_injected_composer_answers_and_the_pipeline_still_validates(sample_index, embedder):
+    from assistant.errors import QuestionRejected
+
+    canned = Assistant(sample_index, Settings(), embedder=embedder, composer=Canned())
+    answer = canned.ask("What is the trastuzumab loading dose?")
+    assert answer.text == "canned: metastatic-breast-cancer/her2-positive-disease#0"
+    assert answer.timings_ms["total"] > 0 and answer.disclaimer
+    with pytest.raises(QuestionRejected):
+        canned.ask("   ")
+
+
+def test_components_are_chosen_by_name_and_unknown_names_are_settings_errors(assistant):
+    assert isinstance(make_composer(assistant.index, Settings()), ExtractiveComposer)
+    assert set(COMPOSERS) == {"extractive"} and set(RERANKERS) == {"none"}
+    with pytest.raises(SettingsError, match="unknown composer 'llm'; choose from extractive"):
+        make_composer(assistant.index, Settings().replace(answer=replace(Settings().answer, composer="llm")))
+    with pytest.raises(SettingsError, match="unknown reranker 'cross'; choose from none"):
+        make_reranker("cross")
+
+
+def test_a_dropped_index_is_freed_with_its_caches(sample_index, embedder):
+    """Caches live on the instance: nothing class-level keeps an old index (and its vectors) alive."""
+    index = SearchIndex(sample_index, embedder=embedder)
+    retriever = Retriever(index)
+    retriever.search("surgery", article="male-breast-cancer")  # fills the scope and text caches
+    assert index._scopes and index.reader._texts
+    ref = weakref.ref(index)
+    del index, retriever
+    gc.collect()
+    assert ref() is None
+
+
+def test_passages_carry_their_sentences_display_text(assistant):
+    p = assistant.retriever.search("trastuzumab loading dose").passages[0]
+    doc = assistant.index.document_text(p.doc_id)
+    assert len(p.sentence_texts) == len(p.sentences)
+    assert [doc[a:b] for a, b in p.sentences] == list(p.sentence_texts)
+    assert any("4 mg/kg IV" in s for s in p.sentence_texts)
+    assert np.isfinite(p.dense)
