@@ -1,4 +1,4 @@
-"""Command line: `python -m evals run | compare | convert-medquad`."""
+"""Command line: `python -m evals run | sweep | compare | convert-medquad`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,24 @@ from pathlib import Path
 from indexer.errors import GuidelineQAError
 from indexer.settings import Settings
 
+from .dataset import SPLITS
 from .variants import VARIANTS
 
 USAGE_ERROR = 2
+# What `sweep` varies unless told: the fusion knobs the defaults were chosen from.
+DEFAULT_GRID: dict[str, tuple[float, ...]] = {"dense_weight": (1, 2, 4, 8), "rrf_k": (10, 20, 60)}
+SPLIT_HELP = "questions to evaluate: tune (SHA-1 of the id = 0 mod 10), test (the rest) or all"
+
+
+def _values(kind: type):
+    def parse(text: str) -> tuple:
+        try:
+            return tuple(kind(v) for v in text.split(",") if v.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected comma-separated {kind.__name__} values, got {text!r}") from None
+
+    return parse
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dataset", type=Path, required=True, help="folder with queries.jsonl and qrels/*.tsv")
     r.add_argument("--out", type=Path, required=True, help="folder for metrics.json, report.md, plots")
     r.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, from {','.join(VARIANTS)}")
+    r.add_argument("--split", choices=SPLITS, default="all", help=SPLIT_HELP)
+    w = sub.add_parser("sweep", help="hybrid retrieval metrics over a grid of fusion settings (sweep.json)")
+    w.add_argument("--index", type=Path, required=True)
+    w.add_argument("--dataset", type=Path, required=True, help="folder with queries.jsonl and qrels/*.tsv")
+    w.add_argument("--out", type=Path, required=True, help="folder for sweep.json")
+    w.add_argument("--split", choices=SPLITS, default="tune", help=SPLIT_HELP + " (default: tune)")
+    for knob, kind in (("dense_weight", float), ("rrf_k", int), ("scope_weight", float), ("candidates", int)):
+        swept = ",".join(f"{v:g}" for v in DEFAULT_GRID.get(knob, ())) or "the current setting"
+        w.add_argument("--" + knob.replace("_", "-"), type=_values(kind), help=f"comma-separated (default: {swept})")
     c = sub.add_parser("compare", help="per-metric deltas and changed questions between two runs")
     c.add_argument("run_a", type=Path)
     c.add_argument("run_b", type=Path)
@@ -41,13 +65,22 @@ def main(argv: list[str] | None = None) -> int:
             from .runner import run_evaluation
 
             variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-            result = run_evaluation(args.index, args.dataset, args.out, variants, progress=sys.stderr.isatty())
+            result = run_evaluation(
+                args.index, args.dataset, args.out, variants, split=args.split, progress=sys.stderr.isatty()
+            )
             hybrid = result["variants"].get("hybrid", next(iter(result["variants"].values())))["section"]
             print(
                 f"{result['questions']} questions in {result['wall_s']} s; "
                 + ", ".join(f"{k} {v:.3f}" for k, v in hybrid.items() if k in ("recall@10", "mrr@10", "ndcg@10"))
                 + f"; report: {args.out / 'report.md'}"
             )
+        elif args.command == "sweep":
+            from .sweep import KNOBS, sweep, sweep_table
+
+            grid = {**DEFAULT_GRID, **{k: getattr(args, k) for k in KNOBS if getattr(args, k)}}
+            result = sweep(args.index, args.dataset, args.out, grid, split=args.split, progress=sys.stderr.isatty())
+            print(sweep_table(result))
+            print(f"{len(result['rows'])} combinations in {result['wall_s']} s; {args.out / 'sweep.json'}")
         elif args.command == "compare":
             from .compare import compare
 

@@ -1,4 +1,4 @@
-"""Compare two runs: per-metric deltas and the questions whose outcome changed."""
+"""Compare two runs: what differed (settings, index), per-metric deltas, the questions whose outcome changed."""
 
 from __future__ import annotations
 
@@ -44,11 +44,18 @@ def outcome(row: dict) -> str:
     return "answered"
 
 
+# Manifest entries that change what a run measures (not when or how fast the index was built).
+MANIFEST_KEYS = ("schema_version", "model.id", "chunker", "corpus.fingerprint", "corpus.parser_version", "counts")
+
+
 def compare(run_a: Path, run_b: Path) -> str:
     ma, ra = _load(run_a)
     mb, rb = _load(run_b)
+    lines = _differences("settings", ma.get("settings"), mb.get("settings"))
+    lines += _differences("index manifest", ma.get("index_manifest"), mb.get("index_manifest"), MANIFEST_KEYS)
+    lines.append("")
     fa, fb = _flatten(ma), _flatten(mb)
-    lines = [f"{'metric':<40} {'A':>8} {'B':>8} {'B-A':>8}"]
+    lines.append(f"{'metric':<40} {'A':>8} {'B':>8} {'B-A':>8}")
     for key in sorted(set(fa) | set(fb)):
         a, b = fa.get(key), fb.get(key)
         delta = f"{b - a:+.3f}" if a is not None and b is not None else "n/a"
@@ -60,6 +67,37 @@ def compare(run_a: Path, run_b: Path) -> str:
     lines.append(f"{len(changed)} question(s) changed outcome:")
     lines += [f"  {q}: {a} -> {b}" for q, a, b in changed]
     return "\n".join(lines)
+
+
+def _differences(what: str, a: dict | None, b: dict | None, keys: tuple[str, ...] = ()) -> list[str]:
+    """Each dotted path whose value differs between A and B (under `keys` when given), with both values."""
+    missing = [name for name, record in (("A", a), ("B", b)) if record is None]
+    if missing:
+        return [f"{what} not recorded in {' and '.join(missing)} (a run from before runs recorded them)"]
+    fa, fb = _dotted(a), _dotted(b)
+    paths = [p for p in sorted(set(fa) | set(fb)) if not keys or any(p == k or p.startswith(k + ".") for k in keys)]
+    changed = [(p, fa.get(p, _ABSENT), fb.get(p, _ABSENT)) for p in paths if fa.get(p, _ABSENT) != fb.get(p, _ABSENT)]
+    if not changed:
+        return [f"{what}: same in A and B"]
+    width = max(len(p) for p, _, _ in changed)
+    return [f"{what} that differ (A -> B):"] + [f"  {p:<{width}}  {_show(va)} -> {_show(vb)}" for p, va, vb in changed]
+
+
+_ABSENT = object()
+
+
+def _show(value) -> str:
+    return "(absent)" if value is _ABSENT else json.dumps(value, ensure_ascii=False)
+
+
+def _dotted(record: dict, prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in record.items():
+        if isinstance(value, dict) and value:
+            flat.update(_dotted(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def _num(value) -> str:

@@ -28,13 +28,19 @@ def write_report(result: dict, out: Path) -> None:
     lines = [
         f"# Evaluation: {result['dataset_name']}",
         "",
-        f"- dataset: `{result['dataset']}` ({result['questions']} questions, {result['judged']} with qrels)",
+        f"- dataset: `{result['dataset']}` ({result['questions']} questions, {result['judged']} with qrels)"
+        + (f", {result['split']} split" if result.get("split", "all") != "all" else ""),
         f"- index: `{result['index']}`, model `{result['model']}`",
         f"- section headings in the indexed text: **{'yes' if result['headings_indexed'] else 'no'}**"
         + (
             ""
             if result["headings_indexed"]
             else " (MedQuAD questions left out, so self-retrieval is not string matching)"
+        ),
+        *(
+            ["- retrieval settings: " + ", ".join(f"{k} {v}" for k, v in result["settings"]["retrieval"].items())]
+            if "settings" in result
+            else []
         ),
         f"- wall time: {result['wall_s']} s",
         "",

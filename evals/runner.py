@@ -3,6 +3,7 @@ the report and the plots."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -11,10 +12,11 @@ from pathlib import Path
 
 from assistant.pipeline import Assistant
 from indexer.errors import GuidelineQAError
+from indexer.settings import Settings
 
 from . import metrics as m
-from .dataset import Dataset, load_dataset
-from .variants import OUR_MODES, VARIANTS, DefaultLangChain, OurRetriever
+from .dataset import Dataset, load_dataset, select_split
+from .variants import OUR_MODES, VARIANTS, DefaultLangChain, OurRetriever, Ranking
 
 K = 10
 EMBED_SAMPLE = 30  # questions embedded one at a time to measure real per-question embedding latency
@@ -26,24 +28,21 @@ def run_evaluation(
     out: Path,
     variants: Sequence[str] = VARIANTS,
     *,
+    split: str = "all",
+    settings: Settings | None = None,
     progress: bool = False,
     embedder=None,
 ) -> dict:
+    """Evaluate `dataset_dir` (its `split`) on `index` with `settings` (default: from the environment)."""
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
         raise GuidelineQAError(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
     started = time.perf_counter()
-    dataset = load_dataset(dataset_dir)
-    if not dataset.queries:
-        raise GuidelineQAError(f"{dataset_dir}/queries.jsonl has no questions")
-    assistant = Assistant(index, embedder=embedder)
-    manifest = assistant.index.manifest
-    include_headings = bool(manifest.chunker.get("include_headings", True))
+    assistant, dataset, queries, articles = prepare(index, dataset_dir, split, settings, embedder)
+    manifest = _manifest_record(assistant.index)
+    include_headings = bool(assistant.index.manifest.chunker.get("include_headings", True))
     section_doc = _section_to_document(assistant)
-    known_articles = {d for d, doc in assistant.index.documents.items() if doc["kind"] == "article"}
 
-    queries = [assistant.query_for(q.text, q.history) for q in dataset.queries]
-    articles = [q.article if q.article in known_articles else None for q in dataset.queries]
     t = time.perf_counter()
     vectors = assistant.index.embedder.encode(queries, progress=progress)
     batch_embed_ms = (time.perf_counter() - t) * 1000 / len(queries)
@@ -57,12 +56,11 @@ def run_evaluation(
     results: dict[str, dict] = {}
     for variant in variants:
         rankings, notes = _rank_all(variant, assistant, dataset, queries, vectors, articles, include_headings, progress)
-        section_run = {q.id: m.ranking_to_run(r.sections) for q, r in zip(dataset.queries, rankings, strict=True)}
         doc_run = {
             q.id: m.ranking_to_run([section_doc.get(s, s) for s in r.sections])
             for q, r in zip(dataset.queries, rankings, strict=True)
         }
-        section_means, section_per_q = m.retrieval_metrics(section_run, dataset.qrels)
+        section_means, section_per_q = section_metrics(dataset, rankings)
         doc_means, _ = m.retrieval_metrics(doc_run, _to_documents(dataset.qrels, section_doc))
         retrieve = [r.retrieve_ms for r in rankings]
         results[variant] = {
@@ -85,11 +83,12 @@ def run_evaluation(
     result = {
         "dataset": str(dataset_dir),
         "dataset_name": dataset.name,
+        "split": split,
         "index": str(index),
         "questions": len(dataset.queries),
         "judged": sum(1 for q in dataset.queries if dataset.qrels.get(q.id)),
         "headings_indexed": include_headings,
-        "model": manifest.model.id,
+        "model": assistant.index.manifest.model.id,
         "variants": results,
         "answers": answers,
         "latency_ms": {
@@ -98,6 +97,8 @@ def run_evaluation(
             "embed_batched_mean": batch_embed_ms,
             **answers.pop("latency_ms"),
         },
+        "settings": _settings_record(assistant.settings),
+        "index_manifest": manifest,
         "wall_s": round(time.perf_counter() - started, 1),
     }
     out.mkdir(parents=True, exist_ok=True)
@@ -110,6 +111,49 @@ def run_evaluation(
     write_plots(result, rows, out)
     write_report(result, out)
     return result
+
+
+def prepare(
+    index: Path, dataset_dir: Path, split: str, settings: Settings | None, embedder
+) -> tuple[Assistant, Dataset, list[str], list[str | None]]:
+    """The assistant, the dataset's split, each question's retrieval query and the article in scope.
+
+    The settings' index is set to `index`, so what a run records is what it used.
+    """
+    dataset = select_split(load_dataset(dataset_dir), split)
+    if not dataset.queries:
+        where = "" if split == "all" else f" in the {split} split"
+        raise GuidelineQAError(f"{dataset_dir}/queries.jsonl has no questions{where}")
+    settings = (settings or Settings.from_env()).replace(index=Path(index))
+    assistant = Assistant(index, settings, embedder=embedder)
+    known_articles = {d for d, doc in assistant.index.documents.items() if doc["kind"] == "article"}
+    queries = [assistant.query_for(q.text, q.history) for q in dataset.queries]
+    articles = [q.article if q.article in known_articles else None for q in dataset.queries]
+    return assistant, dataset, queries, articles
+
+
+def section_metrics(dataset: Dataset, rankings: Sequence[Ranking]) -> tuple[dict[str, float], dict[str, dict]]:
+    """Section-level retrieval metrics of one ranking per question (means, and each question's values)."""
+    run = {q.id: m.ranking_to_run(r.sections) for q, r in zip(dataset.queries, rankings, strict=True)}
+    return m.retrieval_metrics(run, dataset.qrels)
+
+
+def _settings_record(settings: Settings) -> dict:
+    """The full settings as JSON values (paths as strings), for metrics.json and sweep.json."""
+    return _jsonable(dataclasses.asdict(settings))
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value) if isinstance(value, Path) else value
+
+
+def _manifest_record(index) -> dict:
+    """The index's manifest as recorded in a run (the typed manifest, as the JSON it was read from)."""
+    return index.manifest.as_dict()
 
 
 def _rank_all(variant, assistant, dataset: Dataset, queries, vectors, articles, include_headings, progress):

@@ -1,0 +1,45 @@
+"""The tuning/test split the retrieval defaults were chosen on: deterministic, disjoint, complete."""
+
+import hashlib
+
+import pytest
+
+from evals.dataset import Dataset, Query, in_tuning_split, select_split
+from indexer.errors import GuidelineQAError
+
+IDS = [f"CancerGov_{n:07d}_{k}_Sec{s}" for n in range(1, 21) for k in range(1, 4) for s in range(1, 6)] + [
+    f"mbc-{n:02d}" for n in range(1, 41)
+]
+
+
+def dataset() -> Dataset:
+    queries = [Query(id=i, text=f"question {i}") for i in IDS]
+    return Dataset("ids", queries, {i: {f"{i}-section": 1} for i in IDS})
+
+
+def test_split_is_deterministic_disjoint_and_covers_every_id():
+    tune = select_split(dataset(), "tune")
+    test = select_split(dataset(), "test")
+    tune_ids, test_ids = [q.id for q in tune.queries], [q.id for q in test.queries]
+    assert tune_ids == [q.id for q in select_split(dataset(), "tune").queries]  # same ids every time
+    assert not set(tune_ids) & set(test_ids)
+    assert sorted(tune_ids + test_ids) == sorted(IDS)
+    assert [q.id for q in select_split(dataset(), "all").queries] == IDS
+    # About a tenth, and not every tenth question (MedQuAD is ordered by file and pair).
+    assert 0.05 * len(IDS) <= len(tune_ids) <= 0.15 * len(IDS)
+    assert tune_ids != IDS[::10]
+    # Each split keeps only its own questions' qrels, so the other split's questions cannot count as misses.
+    assert set(tune.qrels) == set(tune_ids) and set(test.qrels) == set(test_ids)
+
+
+def test_split_is_sha1_of_the_id_mod_10():
+    """The definition docs/evaluation.md states, pinned on ids of the sample set and of MedQuAD."""
+    assert in_tuning_split("mbc-12") and in_tuning_split("CancerGov_0000001_2_Sec5")
+    assert not in_tuning_split("mbc-11") and not in_tuning_split("CancerGov_0000001_1_Sec1")
+    for i in IDS:
+        assert in_tuning_split(i) == (int(hashlib.sha1(i.encode()).hexdigest(), 16) % 10 == 0)
+
+
+def test_unknown_split_is_refused():
+    with pytest.raises(GuidelineQAError, match="split must be one of all, tune, test, got 'train'"):
+        select_split(dataset(), "train")
