@@ -26,6 +26,7 @@ run: index
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # The end-to-end test drives Debian's Chromium with Playwright (no browser download).
 browser:
@@ -42,4 +43,4 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.ask_latency .bench/sample .bench/medquad
 
 clean:
-	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache .mypy_cache

@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,7 @@ class Embedder:
         self.model_id, self._location = resolve_model(model)
         self._requested = model
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer once loaded; typed loosely so torch stays unimported
         self._loading = threading.Lock()
         self._tokenizer = _fast_tokenizer(Path(self._location))
         if self._tokenizer is None:

@@ -90,38 +90,38 @@ class Manifest:
         counts = r.obj("counts")
         files = r.obj("files")
         return cls(
-            format=r.str("format"),
-            schema_version=r.int("schema_version"),
-            built_at=r.str("built_at"),
+            format=r.text("format"),
+            schema_version=r.integer("schema_version"),
+            built_at=r.text("built_at"),
             model=ModelInfo(
-                requested=model.str("requested"),
-                id=model.str("id"),
-                dimension=model.int("dimension"),
-                max_seq_length=model.int("max_seq_length"),
+                requested=model.text("requested"),
+                id=model.text("id"),
+                dimension=model.integer("dimension"),
+                max_seq_length=model.integer("max_seq_length"),
             ),
             chunker=r.obj("chunker").data,
             corpus=CorpusInfo(
-                paths=tuple(corpus.str_list("paths")),
-                fingerprint=corpus.str("fingerprint"),
-                files=corpus.int("files"),
-                parser_version=corpus.int("parser_version"),
+                paths=tuple(corpus.texts("paths")),
+                fingerprint=corpus.text("fingerprint"),
+                files=corpus.integer("files"),
+                parser_version=corpus.integer("parser_version"),
             ),
             counts=Counts(
-                documents=counts.int("documents"),
-                sections=counts.int("sections"),
-                chunks=counts.int("chunks"),
-                references=counts.int("references"),
-                unresolved_citations=counts.int("unresolved_citations"),
+                documents=counts.integer("documents"),
+                sections=counts.integer("sections"),
+                chunks=counts.integer("chunks"),
+                references=counts.integer("references"),
+                unresolved_citations=counts.integer("unresolved_citations"),
                 documents_by_kind={k: int(v) for k, v in counts.obj("documents_by_kind").data.items()},
             ),
             keywords=r.obj("keywords").data,
-            vector_store=r.str("vector_store"),
+            vector_store=r.text("vector_store"),
             files={
-                name: FileRecord(sha256=files.obj(name).str("sha256"), bytes=files.obj(name).int("bytes"))
+                name: FileRecord(sha256=files.obj(name).text("sha256"), bytes=files.obj(name).integer("bytes"))
                 for name in files.data
             },
             build=r.obj("build").data,
-            warnings=tuple(r.str_list("warnings")),
+            warnings=tuple(r.texts("warnings")),
         )
 
 
@@ -164,16 +164,16 @@ class _Fields:
             raise IndexDamaged(self.path, f"field '{name}' must be {what}, found {type(value).__name__}")
         return value
 
-    def str(self, key: str) -> str:
+    def text(self, key: str) -> str:
         return self._get(key, str, "a string")
 
-    def int(self, key: str) -> int:
+    def integer(self, key: str) -> int:
         return self._get(key, int, "an integer")
 
     def obj(self, key: str) -> _Fields:
         return _Fields(self.path, self._get(key, dict, "an object"), f"{self.prefix}{key}.")
 
-    def str_list(self, key: str) -> list[str]:
+    def texts(self, key: str) -> list[str]:
         value = self._get(key, list, "a list of strings")
         if not all(isinstance(v, str) for v in value):
             raise IndexDamaged(self.path, f"field '{self.prefix}{key}' must be a list of strings")

@@ -252,7 +252,10 @@ def _allowed(low: tuple | None, high: tuple | None, above: tuple | None) -> str:
         return f"greater than {above[1]}" + (f" and at most {high[1]}" if high else "")
     if low and high:
         return f"between {low[1]} and {high[1]}"
-    return f"at least {low[1]}" if low else f"at most {high[1]}"
+    if low:
+        return f"at least {low[1]}"
+    assert high is not None  # validate() calls this only when some bound failed
+    return f"at most {high[1]}"
 
 
 def _defaults(cls: type) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def parse_markers(text: str) -> tuple[int, ...]:
         for part in re.split(r"\s*[,;]\s*", m.group(1)):
             bounds = re.split(r"\s*[–-]\s*", part)
             if len(bounds) == 2 and int(bounds[0]) <= int(bounds[1]) <= int(bounds[0]) + 50:
-                numbers = range(int(bounds[0]), int(bounds[1]) + 1)
+                numbers: list[int] = list(range(int(bounds[0]), int(bounds[1]) + 1))
             else:
                 numbers = [int(b) for b in bounds]
             for n in numbers:
