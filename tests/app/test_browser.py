@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    index: Path
 
 
 @pytest.fixture()
@@ -73,7 +81,7 @@ def server(sample_index, tmp_path):
     else:
         proc.kill()
         pytest.fail("streamlit did not come up on 127.0.0.1 within 60 s")
-    yield url
+    yield Server(url, index)
     proc.terminate()
     proc.wait(timeout=20)
 
@@ -86,7 +94,7 @@ def test_question_in_a_real_browser(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)  # fresh profile
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(server)
+        page.goto(server.url)
         expect(page.get_by_text("Have a follow-up question?")).to_be_visible(timeout=90_000)
         page.get_by_text("How does breast cancer spread to distant organs").first.wait_for()
         box = page.get_by_placeholder("Ask a follow-up question about this article")
@@ -112,3 +120,31 @@ def test_question_in_a_real_browser(server, tmp_path):
     (tmp_path / "timing.json").write_text(json.dumps({"enter_to_answer_s": seconds}))
     print(f"\nEnter to visible answer (warm): {seconds:.2f} s; screenshot {tmp_path / 'chat.png'}")
     assert seconds < 10
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (make test installs it)")
+def test_an_index_damaged_while_serving_is_reported_not_answered_from(server, tmp_path):
+    """Bit-rot in the vector file of the index the app is serving: the next page load verifies the changed
+    files, shows one message naming the file and the rebuild command, offers no chat, shows no trace."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from ..indexer.test_integrity import flip_bytes
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server.url)
+        expect(page.get_by_text("Have a follow-up question?")).to_be_visible(timeout=90_000)
+
+        flip_bytes(server.index / "vectors.faiss")
+        page.reload()
+        alert = page.get_by_test_id("stAlert").filter(has_text="vectors.faiss is damaged")
+        expect(alert).to_be_visible(timeout=60_000)
+        expect(alert).to_contain_text("rebuild with 'python -m indexer build --corpus")
+        expect(page.get_by_test_id("stCode").filter(has_text="python -m indexer build")).to_be_visible()
+        expect(page.get_by_placeholder("Ask a follow-up question about this article")).to_have_count(0)
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body and "site-packages" not in body and 'File "' not in body
+        page.screenshot(path=str(tmp_path / "damaged.png"), full_page=True)
+        browser.close()
