@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-INDEX ?= index
+INDEX ?= $(or $(GUIDELINE_QA_INDEX),index)
 CORPUS ?= corpus
 HOST ?= 127.0.0.1
 PORT ?= 8501

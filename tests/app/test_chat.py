@@ -241,3 +241,39 @@ def test_evaluation_page_without_runs_says_how_to_make_one(tmp_path, monkeypatch
     at = AppTest.from_file(APP, default_timeout=60).run()
     at = at.sidebar.radio(key="page").set_value("Evaluation").run()
     assert "python -m evals run --index index" in at.code[0].value
+
+
+def test_rebuilds_picked_up_by_the_app_replace_the_loaded_index_and_keep_one_model(tmp_path, monkeypatch, embedder):
+    """Each rebuild is loaded (and verified) afresh on the next run, and the previous build is released:
+    however many rebuilds the app sees, one index of this folder stays in memory, and no model is reloaded."""
+    import gc
+
+    from assistant.index import SearchIndex
+    from indexer.build import build_index
+    from indexer.embed import Embedder
+    from indexer.settings import Settings
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_article(corpus, "her2", "Trastuzumab loading dose is 4 mg/kg IV [1].", title="What dose?")
+    settings = Settings(corpus=(corpus,), index=index)
+    build_index(settings, embedder=embedder)
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(index))
+
+    def loaded() -> list:
+        gc.collect()
+        return [o for o in gc.get_objects() if type(o) is SearchIndex and o.path == index]
+
+    created = []
+    real_init = Embedder.__init__
+    monkeypatch.setattr(Embedder, "__init__", lambda self, *a, **k: (created.append(1), real_init(self, *a, **k))[1])
+    for i in range(4):
+        if i:
+            write_article(corpus, f"extra{i}", f"Extra note number {i} on dosing [1].", title=f"Note {i}?")
+            build_index(settings, embedder=embedder)
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        at = ask(at, "What is the trastuzumab loading dose?")
+        assert "4 mg/kg IV" in plain(at.chat_message[1].markdown[0].value)
+        assert f"{i + 1} documents" in plain(at.sidebar.markdown[0].value)
+        assert len(loaded()) == 1
+    assert len(created) <= 1  # the app's one shared model (perhaps already loaded by an earlier test)
