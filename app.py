@@ -343,7 +343,8 @@ def main() -> None:
         assistant = load_assistant(str(index), build_key(index))
     except IndexMissing as exc:
         st.error(f"{md_escape(str(exc))}")
-        st.code(f"make run    # or: {rebuild_command(index)}", language="bash")
+        corpus = [str(p) for p in settings.corpus]
+        st.code(f"make run    # or: {rebuild_command(index, corpus)}", language="bash")
         st.stop()
     except GuidelineQAError as exc:  # damaged, foreign or other-version index: the message names the fix
         st.error(md_escape(str(exc)))

@@ -168,3 +168,21 @@ def test_keyword_syntax_negative_control(sample_index):
         reader.keyword_search(hostile, 5)
     quoted = keyword_query(hostile)
     assert quoted is not None and reader.keyword_search(quoted, 5)
+
+
+def test_an_index_with_another_keyword_definition_is_stale_and_refused(sample_index, tmp_path, capsys):
+    """The keyword terms are versioned: an index built with another definition is rebuilt by --if-stale
+    and refused by readers, never searched with mismatched terms."""
+    from indexer.build import is_stale
+    from indexer.settings import Settings
+
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    settings = Settings(corpus=(ROOT / "corpus",), index=index)
+    assert not is_stale(settings)
+    edit_manifest(index, lambda m: m["keywords"].update(terms_version=1))
+    assert is_stale(settings)
+    assert ask_main(["ask", "--index", str(index), QUESTION]) == 2
+    err = capsys.readouterr().err
+    assert "was built with another keyword tokenizer (terms version 1, this code uses" in err
+    assert f"--corpus {ROOT / 'corpus'}" in err
