@@ -148,7 +148,10 @@ def main() -> int:
         if qid not in ids:
             problem(f"qrels/test.tsv: unknown query {qid}")
 
-    keys = {"_id", "text", "article", "history", "chain", "category", "split", "must", "lead", "exclude", "abstain", "missing"}
+    keys = {
+        "_id", "text", "article", "history", "chain", "category", "split",
+        "must", "lead", "exclude", "abstain", "missing",
+    }
     chains: dict[str, list[dict]] = defaultdict(list)
     last_chain = None
     seen_chains: set[str] = set()
