@@ -66,16 +66,17 @@ def load_assistant(index: str, build_key: tuple):
 
 
 def build_key(index: Path) -> tuple:
-    """What identifies the build in `index` now: its build time and its files' sizes and mtimes (cheap: stat
-    only), so a rebuild or a file altered in place is seen on the next rerun."""
+    """What identifies the build in `index` now: its build time and its files' identity, size, mtime and
+    ctime (cheap: stat only; ctime cannot be set back by a tool that restores mtime), so a rebuild or a
+    file altered in place is loaded and verified afresh on the next rerun."""
     manifest = read_manifest(index)
     stats = []
     for name in sorted(manifest.files):
         try:
             st_ = (index / name).stat()
-            stats.append((name, st_.st_size, st_.st_mtime_ns))
+            stats.append((name, st_.st_ino, st_.st_size, st_.st_mtime_ns, st_.st_ctime_ns))
         except OSError:
-            stats.append((name, -1, -1))
+            stats.append((name, -1, -1, -1, -1))
     return (manifest.built_at, tuple(stats))
 
 

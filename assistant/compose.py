@@ -2,8 +2,17 @@
 
 No sentence is written by us: the answer is chosen sentences of retrieved passages, whitespace
 normalised and stripped of the article's own citation markers (whose numbers are replaced by ours,
-with the article's reference entries carried inside each citation). When the best evidence is weak
-the composer abstains and says so.
+with the article's reference entries carried inside each citation). Three steps, docs/answers.md:
+
+1. **Coverage.** The question's salient terms (after spelling and vocabulary, see understand.py) must be
+   in the evidence: a term the corpus never mentions is named in a plain-words abstention ("The indexed
+   guidelines do not mention pembrolizumab."); a passage is evidence only when it holds enough of the
+   question's terms together (idf-weighted) and is close to it in meaning.
+2. **Sentences.** Each sentence of the evidence is scored by its meaning (cosine of its embedding to the
+   question's) and by the question's terms it holds; sentences about a contradicting subgroup
+   (HER2-negative when the question says HER2-positive, ...) and heading fragments are left out.
+3. **Order.** The best sentence first, then others only when nearly as good; a sentence from another
+   document than the article open is labelled with that document's title.
 
 `Composer` is the seam: the assistant is given one (`Assistant(..., composer=...)`) or builds the one
 `AnswerSettings.composer` names from `COMPOSERS`. Another composer (an LLM behind claim verification)
@@ -12,127 +21,401 @@ is a class with the same `compose` plus one line in `COMPOSERS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
 
 from indexer.errors import SettingsError
 from indexer.settings import AnswerSettings, Settings
 from indexer.terms import TermWeights, content_terms, matches
 from indexer.text import normalize_space, strip_markers
 
-from .types import Answer, Citation, Passage, UsedSentence
+from .converse import ASPECTS
+from .types import Answer, Citation, Passage, Request, UsedSentence
 
 if TYPE_CHECKING:
     from .index import SearchIndex
 
 NOT_COVERED = "The indexed guidelines do not cover this question."
 
+# Words that frame a question without saying what it is about.
+QUESTION_WORDS = frozenset(
+    content_terms(
+        """say says said guideline guidelines article text tell know information info mention mentioned
+        regarding whats what's hows current latest advice advise suggest suggested suggestion approach
+        question questions answer answers okay ok please thanks hi hello wondering someone anything
+        something thing things kind sort way ways need needs want wants look looking like one ones go goes
+        going away come comes take takes taking make makes happen happens work works matter matters worth
+        reasonable fine likely different same else already still really actually mean means case"""
+    )
+)
+UBIQUITOUS = 0.5  # a term in more than this share of the passages says nothing about which one answers
+# Aspects a question often leaves implied ("first-line for TNBC?"): they rank sentences but weigh little
+# in coverage. Specific aspects (dose, schedule, duration, ...) weigh fully: "What is the dose of X?"
+# is not answered by a sentence about X without a dose.
+GENERIC_ASPECTS = frozenset(
+    content_terms(
+        """treatment treatments treat treated therapy therapies first second line lines option options use used
+        given give recommended management manage best standard preferred usual role indicated indication
+        patients patient women men people disease cancer approach choice choose start started"""
+    )
+)
+GENERIC_WEIGHT = 0.25
+SPECIFIC_ASPECTS = frozenset(
+    content_terms("dose doses dosing dosage schedule duration interval frequency long years months weeks cutoff")
+)
+LEAD_BONUS = 0.05  # a section's first sentence usually states its key claim
+# A word the corpus never uses is named in an abstention only when it looks like what a question is about:
+# a term of the vocabulary, a word rare in general English (wordfreq's Zipf scale: under ENTITY_ZIPF,
+# about one use in 100,000 words: "fulvestrant" 1.2, "aspirin" 3.3, "prostate" 3.7, against "worth" 5.2,
+# "painful" 4.3), a drug or disease by its ending, or the word before "cancer", "disease", ...; other
+# unknown words are ordinary English the evidence need not repeat.
+ENTITY_ZIPF = 4.0
+_DRUG = re.compile(
+    r"(mab|nib|lisib|ciclib|platin|taxel|rubicin|mycin|trozole|azole|oxifen|ifene|relin|rorelin|stat|pril|sartan|"
+    r"olol|vir|cillin|cycline|floxacin|parin|xaban|gliptin|glutide|tecan|mustine|fosfamide|tabine|fluridine|"
+    r"strant|parib|lutamide|semide|pine|zepam|tinib)$"
+)
+_DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
+_HEAD = r"(cancers?|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
+
+OUT_OF_SCOPE = 0.8  # sentence score factor for another document's sentences when the open article has evidence
+
+# Subgroups a question can name whose sentences contradict each other's: when a question names one side
+# of a pair (and not the other), sentences naming only the other side are left out of the answer.
+SUBGROUPS: tuple[tuple[str, str], ...] = (
+    (r"her2[- ]?positive|her2\+", r"her2[- ]?negative|her2-(?!positive)"),
+    (r"premenopausal|pre-menopausal", r"postmenopausal|post-menopausal"),
+    (r"\b(men|man|male)\b", r"\b(women|woman|female)\b"),
+    (r"triple[- ]negative", r"hormone receptor[- ]positive|\ber[- ]?positive|her2[- ]?positive"),
+    (r"hormone receptor[- ]positive|\bhr\+|\ber[- ]?positive", r"triple[- ]negative"),
+    (r"early[- ]stage|stage (i|ii|1|2)\b", r"late[- ]stage|stage (iii|iv|3|4)\b|advanced"),
+    (r"first[- ]line", r"second[- ]line|later lines?"),
+)
+_SUBGROUPS = [
+    (re.compile(x, re.I), re.compile(y, re.I)) for a, b in SUBGROUPS for x, y in ((a, b), (b, a))
+]
+
 
 class Composer(Protocol):
-    def compose(self, question: str, query: str, passages: list[Passage], disclaimer: str) -> Answer:
-        """An answer to `question` from `passages` (retrieved for `query`), citing them, or an abstention."""
+    def compose(self, request: Request, passages: list[Passage], disclaimer: str) -> Answer:
+        """An answer to `request` from `passages` (retrieved for `request.query`), citing them, or an abstention."""
         ...
 
 
-def relevant(p: Passage, s: AnswerSettings) -> bool:
-    """Whether a passage is evidence for the question, not just the nearest thing in the index."""
-    return (
-        (p.dense >= s.min_dense and p.overlap >= s.min_overlap)
-        or p.dense >= s.strong_dense
-        or p.overlap >= s.strong_overlap
-    )
+@dataclass
+class _Candidate:
+    score: float
+    semantic: float
+    lexical: float
+    rank: int  # the passage's rank among the evidence
+    position: int  # the sentence's position in its passage
+    passage: Passage
+    span: tuple[int, int]
+    text: str
 
 
 class ExtractiveComposer:
-    def __init__(self, weights: TermWeights, settings: AnswerSettings | None = None) -> None:
+    def __init__(
+        self,
+        weights: TermWeights,
+        settings: AnswerSettings | None = None,
+        encode: Callable[[Sequence[str]], np.ndarray] | None = None,
+    ) -> None:
         self.weights = weights
         self.settings = settings or AnswerSettings()
+        self.encode = encode  # sentence embeddings for semantic ranking; None: terms alone
+        self._vectors: dict[str, np.ndarray] = {}  # sentence text -> unit vector, bounded
+        self._sorted: list[str] | None = None  # corpus terms of 5+ letters, for prefix matches
 
-    def compose(self, question: str, query: str, passages: list[Passage], disclaimer: str) -> Answer:
+    # -- coverage ----------------------------------------------------------------------------------
+
+    def _salient(self, request: Request) -> dict[str, float]:
+        """Terms the evidence must hold, with their weights: the question's own (idf), then terms a
+        follow-up borrowed that name its topic (half weight: "Is it safe?" is about the drug before)."""
+        n = max(self.weights.n, 1)
+        own = {}
+        for t in content_terms(request.corrected):
+            if t in QUESTION_WORDS or self.weights.df.get(t, 0) / n > UBIQUITOUS:
+                continue
+            if not self._known(request, t) and not self._entity_like(request, t):
+                continue  # an unknown ordinary word says nothing the evidence must repeat
+            own[t] = self._weight(request, t) * (GENERIC_WEIGHT if t in GENERIC_ASPECTS else 1.0)
+        return own
+
+    def _alternatives(self, request: Request, term: str) -> list[tuple[str, ...]]:
+        return [(term,), *request.alternatives.get(term, [])]
+
+    def _covered(self, request: Request, term: str, have: Sequence[str] | set[str]) -> bool:
+        return any(all(matches(x, have) for x in alt) for alt in self._alternatives(request, term))
+
+    def _known(self, request: Request, term: str) -> bool:
+        return any(all(self._in_corpus(x) for x in alt) for alt in self._alternatives(request, term))
+
+    def _in_corpus(self, term: str) -> bool:
+        """The corpus has the term, or a word it matches ("protect" ~ "protective", see terms.matches)."""
+        if self.weights.df.get(term, 0) > 0:
+            return True
+        if len(term) < 5:
+            return False
+        if self._sorted is None:
+            self._sorted = sorted(t for t in self.weights.df if len(t) >= 5)
+        i = bisect.bisect_left(self._sorted, term[:5])
+        while i < len(self._sorted) and self._sorted[i].startswith(term[:5]):
+            if matches(term, [self._sorted[i]]):
+                return True
+            i += 1
+        return False
+
+    def _entity_like(self, request: Request, term: str) -> bool:
+        """Whether a word the corpus lacks is what the question is about (see ENTITY_ZIPF), not a modifier
+        of a word the corpus has ("mantle radiation", "favourable prognostic factors")."""
+        if term in request.vocabulary_terms:
+            return True
+        if len(term) < 4 or term in ASPECTS or term in GENERIC_ASPECTS or term.isdigit():
+            return False
+        if _DRUG.search(term) or _DISEASE.search(term):
+            return True
+        if self._modifies_known(request, term):
+            return False
+        if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
+            return True
+        words = _words_for(request.corrected, [term])
+        return _zipf(words[0].lower() if words else term) < ENTITY_ZIPF
+
+    def _modifies_known(self, request: Request, term: str) -> bool:
+        """The word right after `term` in the question is one the corpus knows: `term` qualifies it."""
+        tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", request.corrected)
+        for word, following in zip(tokens, tokens[1:], strict=False):
+            if content_terms(word)[:1] == [term]:
+                after = content_terms(following)
+                aspect = after[:1] and (after[0] in ASPECTS or after[0] in GENERIC_ASPECTS)
+                return bool(after) and not aspect and self._known(request, after[0])
+        return False
+
+    def _weight(self, request: Request, term: str) -> float:
+        """idf of the term, or of the most specific word of the alternative the corpus knows it by."""
+        if self.weights.df.get(term, 0) > 0:
+            return self.weights.idf(term)
+        known = [alt for alt in self._alternatives(request, term) if all(self.weights.df.get(x, 0) for x in alt)]
+        if not known:
+            return self.weights.idf(term)
+        return max(max(self.weights.idf(x) for x in alt) for alt in known)
+
+    def coverage(self, request: Request, salient: dict[str, float], have: Sequence[str]) -> tuple[float, float, bool]:
+        """How much of the question a passage holds: (its idf-weighted share of the salient terms, its share
+        of the question's topics, whether it holds every specific aspect asked).
+
+        Topics (drugs, conditions, populations: the corpus's own names) count alike, however common, so
+        "trastuzumab in pregnancy" wants both. A specific aspect ("dose", "how long") is the point of
+        the question: a passage without it does not answer. A follow-up's borrowed topic terms ("Is it
+        safe?" after a trastuzumab question) count as one more term of half the average weight, held
+        when the passage holds any of them.
+        """
+        have_set = set(have)
+        covered = {t for t in salient if self._covered(request, t, have_set)}
+        total = sum(salient.values())
+        held = sum(w for t, w in salient.items() if t in covered)
+        n = max(self.weights.n, 1)
+        borrowed = [
+            t for t in request.borrowed_topics if t not in salient and self.weights.df.get(t, 0) / n <= UBIQUITOUS
+        ]
+        if borrowed:
+            weight = 0.5 * (total / len(salient) if salient else 1.0)
+            total += weight
+            held += weight if any(matches(t, have_set) for t in borrowed) else 0.0
+        weighted = held / total if total else 1.0
+        topics = [t for t in salient if t in request.topics]
+        topic_share = sum(t in covered for t in topics) / len(topics) if topics else 1.0
+        aspects = all(t in covered for t in salient if t in SPECIFIC_ASPECTS)
+        return weighted, topic_share, aspects
+
+    # -- composing ---------------------------------------------------------------------------------
+
+    def compose(self, request: Request, passages: list[Passage], disclaimer: str) -> Answer:
         s = self.settings
-        evidence = [p for p in passages if relevant(p, s)][: s.max_passages]
+        salient = self._salient(request)
+        own_weight = sum(salient.values())
+        unknown = [t for t in salient if not self._known(request, t)]
+        unknown_share = sum(salient[t] for t in unknown) / own_weight if own_weight else 0.0
+        answers: dict[str, bool] = {}
+        for p in passages:
+            weighted, topics, aspects = self.coverage(
+                request, salient, content_terms(p.text) + content_terms(" ".join(p.section))
+            )
+            p.overlap = min(weighted, topics) if aspects else 0.0
+            answers[p.chunk_id] = (
+                p.dense >= s.min_dense and weighted >= s.min_coverage and topics >= s.min_topics and aspects
+            )
+        if unknown and unknown_share >= s.max_unknown:
+            names = _words_for(request.corrected, unknown)
+            return self._abstain(
+                request,
+                passages,
+                disclaimer,
+                f"The indexed guidelines do not mention {_join(names)}.",
+                f"{_join(names)} {'does' if len(names) == 1 else 'do'} not occur in any indexed passage",
+                missing=names,
+            )
+        evidence = [p for p in passages if answers[p.chunk_id]][: s.max_passages]
         if not evidence:
-            return self._abstain(question, query, passages, disclaimer)
+            best = max(passages, key=lambda p: (p.overlap, p.dense), default=None)
+            if best is None:
+                return self._abstain(request, passages, disclaimer, NOT_COVERED, "no passage matched the question")
+            have = set(content_terms(best.text) + content_terms(" ".join(best.section)))
+            lacking = [t for t in salient if not self._covered(request, t, have)]
+            found = [t for t in salient if t not in lacking]
+            names = _words_for(request.corrected + " " + " ".join(request.borrowed_topics), lacking)
+            if found and names:
+                text = (
+                    f"The indexed guidelines do not cover this question: no passage addresses "
+                    f"{_join(names)} together with {_join(_words_for(request.corrected, found) or found)}."
+                )
+            else:
+                text = NOT_COVERED
+            return self._abstain(
+                request,
+                passages,
+                disclaimer,
+                text,
+                f"the closest passage holds {best.overlap:.0%} of the question (at least {s.min_coverage:.0%} of "
+                f"its terms and {s.min_topics:.0%} of its topics needed) at similarity {best.dense:.2f}",
+                missing=names,
+            )
 
-        chosen = self._choose(question, query, evidence)
+        chosen = self._choose(request, evidence)
         numbers: dict[str, int] = {}
         used: dict[str, list[UsedSentence]] = {}
         parts = []
-        for *_, p, (a, b), text in chosen:
-            n = numbers.setdefault(p.chunk_id, len(numbers) + 1)
-            used.setdefault(p.chunk_id, []).append(UsedSentence(a, b, text))
-            parts.append(f"{text} [{n}]")
+        labelled: str | None = None
+        for c in chosen:
+            n = numbers.setdefault(c.passage.chunk_id, len(numbers) + 1)
+            used.setdefault(c.passage.chunk_id, []).append(UsedSentence(c.span[0], c.span[1], c.text))
+            other = bool(request.article) and not c.passage.in_scope
+            label = f"From “{c.passage.title}”: " if other and labelled != c.passage.doc_id else ""
+            labelled = c.passage.doc_id if other else None
+            parts.append(f"{label}{c.text} [{n}]")
         by_id = {p.chunk_id: p for p in evidence}
         citations = [Citation(n, by_id[cid], tuple(used[cid])) for cid, n in numbers.items()]
+        missing = [t for t in salient if t not in GENERIC_ASPECTS and not any(
+            self._covered(request, t, set(content_terms(c.text) + content_terms(" ".join(c.passage.section))))
+            for c in chosen
+        )]
+        names = _words_for(request.corrected, missing)
+        text = " ".join(parts)
+        if names and evidence[0].overlap < 1.0:
+            text += f" The indexed guidelines do not address {_join(names)} here."
         return Answer(
-            question=question,
-            text=" ".join(parts),
+            question=request.question,
+            text=text,
             abstained=False,
             disclaimer=disclaimer,
             citations=citations,
             retrieved=passages,
-            query=query,
+            query=request.query,
+            missing=names,
         )
 
-    def _choose(self, question: str, query: str, evidence: list[Passage]) -> list[tuple]:
-        """Sentences that answer: all the top passage's pertinent ones, others' only when as pertinent.
-
-        A sentence scores the idf of the question's terms it holds (its section heading counts as part of
-        it), plus half that for terms borrowed from earlier turns. When some sentence holds a term of the
-        question itself, sentences holding only borrowed terms are out: "And for premenopausal patients?"
-        wants the premenopausal sentence, not every sentence about the earlier topic.
-        """
+    def _choose(self, request: Request, evidence: list[Passage]) -> list[_Candidate]:
+        """The answer's sentences: best first, others only when nearly as good (see module docstring)."""
         s = self.settings
-        weights = self.weights
-        asked = content_terms(question)
-        borrowed = [t for t in content_terms(query) if t not in asked]
-        candidates = []  # (score, holds an asked term, passage rank, position, passage, span, text)
+        asked = [t for t in content_terms(request.corrected) if t not in QUESTION_WORDS]
+        borrowed = [t for t in content_terms(request.query) if t not in asked]
+        named = [(a, b) for a, b in _SUBGROUPS if a.search(request.text) and not b.search(request.text)]
+        candidates: list[_Candidate] = []
         for rank, p in enumerate(evidence):
             heading = content_terms(" ".join(p.section[1:]))
             for pos, ((a, b), raw) in enumerate(zip(p.sentences, p.sentence_texts, strict=True)):
                 text = normalize_space(strip_markers(raw))
-                if len(text) < 3:
-                    continue
+                if len(text.split()) < 3 or text.endswith(":"):
+                    continue  # a heading fragment ("Key diagnostic steps:"), not a claim
+                if any(other.search(text) and not side.search(text) for side, other in named):
+                    continue  # about the subgroup the question did not ask about
                 have = content_terms(text) + heading
-                own = sum(weights.idf(t) for t in asked if matches(t, have))
-                score = own + 0.5 * sum(weights.idf(t) for t in borrowed if matches(t, have))
-                candidates.append((score, own > 0, rank, pos, p, (a, b), text))
-        if any(c[1] for c in candidates):
-            candidates = [c for c in candidates if c[1]]
-        best = max((c[0] for c in candidates), default=0.0)
-        if best <= 0:
-            # Relevant passages whose sentences share no term with the question: lead with the best one.
-            return [c for c in candidates if c[2] == 0][:1]
-        keep = [c for c in candidates if c[0] >= (s.min_sentence_share if c[2] == 0 else s.other_passage_share) * best]
-        chosen: list[tuple] = []
-        for cand in sorted(keep, key=lambda c: (-c[0], c[2], c[3])):
+                own = sum(self.weights.idf(t) for t in asked if self._covered(request, t, have))
+                lexical = own + 0.5 * sum(self.weights.idf(t) for t in borrowed if matches(t, have))
+                candidates.append(_Candidate(0.0, 0.0, lexical, rank, pos, p, (a, b), text))
+        if not candidates:
+            return []
+        best_lexical = max(c.lexical for c in candidates) or 1.0
+        semantic = self._semantic(request, [c.text for c in candidates])
+        scoped = any(p.in_scope for p in evidence)
+        for c, sim in zip(candidates, semantic, strict=True):
+            c.semantic = sim
+            c.score = s.semantic_weight * sim + (1 - s.semantic_weight) * c.lexical / best_lexical
+            if c.position == 0 and c.passage.chunk_id.endswith("#0"):
+                c.score += LEAD_BONUS
+            if scoped and not c.passage.in_scope:
+                c.score *= OUT_OF_SCOPE
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.position))
+        best = ranked[0].score
+        chosen = [ranked[0]]
+        for c in ranked[1:]:
             if len(chosen) == s.max_sentences:
                 break
-            if not any(_near_duplicate(cand[6], c[6]) for c in chosen):
-                chosen.append(cand)
-        # Readable order: by passage rank, then as the sentences stand in their passage.
-        return sorted(chosen, key=lambda c: (c[2], c[3]))
+            share = s.min_sentence_share if c.rank == ranked[0].rank else s.other_passage_share
+            if c.score >= share * best and c.lexical > 0 and not any(_near_duplicate(c.text, d.text) for d in chosen):
+                chosen.append(c)
+        # The best sentence leads; the rest follow in their passages' order, as they stand there.
+        return [chosen[0], *sorted(chosen[1:], key=lambda c: (c.rank, c.position))]
 
-    def _abstain(self, question: str, query: str, passages: list[Passage], disclaimer: str) -> Answer:
-        s = self.settings
-        if passages:
-            best = max(passages, key=lambda p: p.dense)
-            reason = (
-                f"the closest passage (similarity {best.dense:.2f}, {best.overlap:.0%} of the question's terms) "
-                f"is below the evidence threshold (similarity {s.min_dense:.2f} with {s.min_overlap:.0%} of the "
-                f"terms, similarity {s.strong_dense:.2f} alone, or {s.strong_overlap:.0%} of the terms alone)"
-            )
-        else:
-            reason = "no passage in the index matched the question"
+    def _semantic(self, request: Request, texts: list[str]) -> list[float]:
+        """Cosine of each sentence to the question (with what a follow-up borrowed); 0 without an encoder."""
+        if self.encode is None or request.vector is None:
+            return [0.0] * len(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            if len(self._vectors) > 20_000:
+                self._vectors.clear()
+            self._vectors.update(zip(missing, self.encode(missing), strict=True))
+        q = request.vector
+        return [float(self._vectors[t] @ q) for t in texts]
+
+    def _abstain(
+        self,
+        request: Request,
+        passages: list[Passage],
+        disclaimer: str,
+        text: str,
+        reason: str,
+        missing: Sequence[str] = (),
+    ) -> Answer:
         return Answer(
-            question=question,
-            text=NOT_COVERED,
+            question=request.question,
+            text=text,
             abstained=True,
             disclaimer=disclaimer,
             retrieved=passages,
             reason=reason,
-            query=query,
+            query=request.query,
+            missing=list(missing),
         )
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loaded on the first unknown word, not at import
+
+    return float(zipf_frequency(word, "en"))
+
+
+def _words_for(text: str, terms: Sequence[str]) -> list[str]:
+    """The words of `text` behind each stemmed term, as the clinician wrote them ("pembrolizumab")."""
+    out = []
+    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", text)
+    for term in terms:
+        word = next((w for w in tokens if content_terms(w)[:1] == [term]), term)
+        if word not in out:
+            out.append(word)
+    return out
+
+
+def _join(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _near_duplicate(a: str, b: str, threshold: float = 0.8) -> bool:
@@ -143,7 +426,9 @@ def _near_duplicate(a: str, b: str, threshold: float = 0.8) -> bool:
 
 
 COMPOSERS: dict[str, Callable[[SearchIndex, Settings], Composer]] = {
-    "extractive": lambda index, settings: ExtractiveComposer(index.weights, settings.answer),
+    "extractive": lambda index, settings: ExtractiveComposer(
+        index.weights, settings.answer, lambda texts: index.embedder.encode(list(texts))
+    ),
 }
 
 
@@ -152,5 +437,9 @@ def make_composer(index: SearchIndex, settings: Settings) -> Composer:
     try:
         factory = COMPOSERS[name]
     except KeyError:
-        raise SettingsError(f"unknown composer {name!r}; choose from {', '.join(sorted(COMPOSERS))}") from None
+        raise SettingsError(
+            f"GUIDELINE_QA_COMPOSER: unknown composer {name!r}; choose from {', '.join(sorted(COMPOSERS))}"
+        ) from None
     return factory(index, settings)
+
+

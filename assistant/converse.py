@@ -1,33 +1,103 @@
-"""Follow-up questions without an LLM: borrow from earlier turns what the new question leaves implicit.
+"""Follow-up questions without an LLM: each turn either continues the conversation or starts a new topic.
 
-A question needs context when it opens with a continuation cue ("And for ...?", "What about ...?"),
-refers back with a pronoun ("Is it safe?"), or has three content terms or fewer ("What loading dose is
-used?"). It then borrows the content terms of the previous turn's retrieval query, except the terms
-the new question replaces: a carried term that shares a long stem with a new term ("postmenopausal"
-when the new question says "premenopausal") is dropped, because the question is contrasting them.
-docs/retrieval.md explains the method and its limits.
+A question **continues** the conversation when it opens with a continuation cue ("And for ...?", "What
+about ...?"), refers back with a pronoun ("Is it safe?"), or is short and names no topic of its own
+("What loading dose is used?"). It then borrows the content terms of the previous turn's retrieval
+query, except the terms it replaces (a carried term sharing a long stem with a new one: "postmenopausal"
+when the new question says "premenopausal").
+
+A question **starts a new topic** when it names a topic of its own (a condition, drug, population or
+procedure the corpus knows: a word of a document title, an article's section heading or tag, or the
+vocabulary) that the conversation so far has not, and neither a cue nor a pronoun ties it back. It is
+then searched as asked, never diluted by earlier turns. docs/retrieval.md gives the method and its data.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from indexer.terms import content_terms
 
-_CUE = re.compile(r"^\s*(and|but|also|so|or|then|what about|how about|same for|what if)\b", re.I)
+_CUE = re.compile(
+    r"^\s*(and|but|also|so|or|then|what about|how about|same for|what if|ok and|and what)\b"
+    r"|\b(instead|as well|else|otherwise|in that case)\b",
+    re.I,
+)
+# Explicit markers of a new topic ("different pt, ...", "separate question: ..."): no borrowing.
+_NEW_TOPIC = re.compile(
+    r"^\s*(different|another|new|separate|unrelated|other|next)\s+(pt|patient|question|case|topic|query|one)\b"
+    r"|^\s*(unrelated|separately|new question|changing the subject)\b",
+    re.I,
+)
 _BACK_REFERENCE = re.compile(
-    r"\b(it|its|this|that|these|those|they|them|their|there|such|same|the drug|the dose|the regimen)\b", re.I
+    r"\b(it|its|this|that|these|those|they|them|their|there|such|same|the drug|the dose|the regimen|"
+    r"the same|she|he|her|his)\b",
+    re.I,
 )
 MIN_SELF_CONTAINED_TERMS = 4
 
-
-def needs_context(question: str) -> bool:
-    return (
-        bool(_CUE.search(question))
-        or bool(_BACK_REFERENCE.search(question))
-        or len(content_terms(question)) < MIN_SELF_CONTAINED_TERMS
+# Words that name an aspect of a topic, not a topic: a question made of these and nothing else is about
+# the topic already under discussion ("What dose?", "How long is treatment?", "Any side effects?").
+ASPECTS = frozenset(
+    content_terms(
+        """dose doses dosing dosage loading maintenance schedule weekly daily duration long length frequency
+        interval often side effects effect adverse toxicity toxicities risk risks benefit benefits safe safety
+        monitoring monitor contraindication contraindications interaction interactions evidence option options
+        alternative alternatives first second line lines treatment treatments therapy therapies treat treated
+        management manage recommended recommendation guideline guidelines start stop continue combine
+        combined combination response outcome outcomes survival prognosis data trial trials study studies
+        test testing tests indication indications use used given give route oral intravenous type types
+        stage stages best preferred standard approach next later earlier before after during time"""
     )
+)
+
+
+def topic_vocabulary(phrases: Iterable[str]) -> frozenset[str]:
+    """Topic terms from names the corpus gives its subjects (titles, headings, tags, vocabulary)."""
+    return frozenset(t for p in phrases for t in content_terms(p) if t not in ASPECTS and not t.isdigit())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one turn was read: the retrieval query, and whether (and from what) it borrowed context."""
+
+    query: str
+    followup: bool
+    reason: str  # cue | pronoun | short | new-topic | self-contained | first
+    borrowed: tuple[str, ...] = ()
+    of: str | None = None  # the earlier question whose context was borrowed
+    topics: tuple[str, ...] = field(default=())  # the question's own topic terms
+
+    def as_dict(self) -> dict:
+        return {
+            "followup": self.followup,
+            "reason": self.reason,
+            "of": self.of,
+            "borrowed": list(self.borrowed),
+            "topics": list(self.topics),
+        }
+
+
+def classify(question: str, previous_query: str | None, topics: frozenset[str]) -> tuple[bool, str, tuple[str, ...]]:
+    """(continues the conversation?, why, the question's own new topic terms)."""
+    terms = content_terms(question)
+    before = set(content_terms(previous_query or ""))
+    own = tuple(t for t in terms if t in topics and t not in before)
+    if previous_query is None:
+        return False, "first", own
+    if _NEW_TOPIC.search(question):
+        return False, "new-topic", own
+    if _CUE.search(question):
+        return True, "cue", own
+    if _BACK_REFERENCE.search(question):
+        return True, "pronoun", own
+    if own:
+        return False, "new-topic", own
+    if len(terms) < MIN_SELF_CONTAINED_TERMS:
+        return True, "short", own
+    return False, "self-contained", own
 
 
 def _replaced(carried: str, new_terms: Sequence[str]) -> bool:
@@ -47,18 +117,49 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-def resolve(question: str, previous_query: str | None) -> str:
-    """The retrieval query for `question`, given the retrieval query of the turn before it."""
-    if not previous_query or not needs_context(question):
-        return question
+def resolve(
+    question: str,
+    previous_query: str | None,
+    topics: frozenset[str] = frozenset(),
+    of: str | None = None,
+    asked: str | None = None,
+) -> Resolution:
+    """The retrieval query for `question`, given the retrieval query of the turn before it.
+
+    `asked` is the question as the clinician wrote it (spelling corrected, nothing appended), which decides
+    follow-up or new topic; `question` (with vocabulary expansions) is what the query is built from.
+    """
+    followup, reason, own = classify(asked or question, previous_query, topics)
+    if not followup or not previous_query:
+        return Resolution(question, False, reason, topics=own)
     new_terms = content_terms(question)
-    carried = [t for t in content_terms(previous_query) if t not in new_terms and not _replaced(t, new_terms)]
-    return f"{question} {' '.join(carried)}".strip() if carried else question
+    carried = tuple(t for t in content_terms(previous_query) if t not in new_terms and not _replaced(t, new_terms))
+    query = f"{question} {' '.join(carried)}".strip() if carried else question
+    return Resolution(query, True, reason, carried, of, own)
 
 
-def retrieval_query(question: str, history: Sequence[str], turns: int = 2) -> str:
-    """Resolve each of the last `turns` earlier questions in order, then the current one."""
+Turn = str | tuple[str, str]  # a question, or (as asked, with expansions)
+
+
+def resolve_conversation(
+    question: Turn, history: Sequence[Turn], turns: int = 2, topics: frozenset[str] = frozenset()
+) -> Resolution:
+    """Resolve each of the last `turns` earlier questions in order, then the current one.
+
+    A new topic anywhere in the window resets the context: what came before it is not carried on.
+    """
     query: str | None = None
-    for earlier in list(history)[-turns:] if turns else []:
-        query = resolve(earlier, query)
-    return resolve(question, query)
+    window = list(history)[-turns:] if turns else []
+    for earlier in window:
+        asked, text = _turn(earlier)
+        query = resolve(text, query, topics, asked=asked).query
+    asked, text = _turn(question)
+    return resolve(text, query, topics, of=_turn(window[-1])[0] if window else None, asked=asked)
+
+
+def _turn(turn: Turn) -> tuple[str, str]:
+    return (turn, turn) if isinstance(turn, str) else turn
+
+
+def retrieval_query(question: str, history: Sequence[str], turns: int = 2, topics: frozenset[str] = frozenset()) -> str:
+    return resolve_conversation(question, history, turns, topics).query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,8 @@ from indexer.errors import BuildError, IndexMismatch
 from indexer.model import Reference
 from indexer.store import IndexReader, StoredChunk
 from indexer.terms import TermWeights
+
+TOPIC_ZIPF = 3.5  # wordfreq's Zipf scale: rarer than about one use in 300,000 words of general English
 
 
 class SearchIndex:
@@ -41,7 +44,24 @@ class SearchIndex:
         self.weights = TermWeights(self.reader.term_df(), self.vectors.ntotal)
         self.references: dict[str, dict[int, Reference]]
         self.references, self.linked_sources = self.reader.references()
+        self.vocabulary = self.reader.vocabulary()
         self._scopes: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def topic_names(self) -> list[str]:
+        """What the corpus names its subjects: article tags, drugs and classes of the vocabulary, the titles
+        of documents other than articles (MedQuAD's are conditions), and the words of article titles and
+        headings that are rare in general English (a heading's "develops" or "choosing" names no topic)."""
+        from wordfreq import zipf_frequency
+
+        names = [d["title"] for d in self.documents.values() if d["kind"] != "article"]
+        for d in self.articles:
+            names += [str(t) for t in d["meta"].get("tags", []) if isinstance(t, str)]
+            for text in [d["title"], *(s["heading"] for s in self.sections(d["id"]))]:
+                names += [w for w in re.findall(r"[\w/+-]+", text) if zipf_frequency(w.lower(), "en") < TOPIC_ZIPF]
+        for e in self.vocabulary:
+            if e.kind in ("class", "member"):  # drugs and their classes; abbreviations may name aspects
+                names += [e.term, e.expansion]
+        return names
 
     @property
     def articles(self) -> list[dict]:

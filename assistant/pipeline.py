@@ -8,14 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer.settings import Settings
+from indexer.terms import content_terms
 
 from .compose import Composer, make_composer
-from .converse import retrieval_query
+from .converse import Resolution, resolve_conversation, topic_vocabulary
 from .errors import QuestionRejected, UnknownArticle
 from .index import SearchIndex
 from .rerank import Reranker
 from .retrieve import Retriever
-from .types import Answer
+from .types import Answer, Request
+from .understand import Understanding
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -28,6 +30,13 @@ def check_question(question: object, max_chars: int) -> str:
         raise QuestionRejected(
             f"the question is {len(question):,} characters long; the limit is {max_chars:,}. Ask about one point."
         )
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QuestionRejected(
+            f"the question contains a character that is not valid text (U+{ord(question[exc.start]):04X}) "
+            f"at position {exc.start + 1}"
+        ) from None
     bad = _CONTROL.search(question)
     if bad:
         raise QuestionRejected(
@@ -56,9 +65,24 @@ class Assistant:
         self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder)
         self.retriever = Retriever(self.index, self.settings.retrieval, reranker=reranker)
         self.composer = composer if composer is not None else make_composer(self.index, self.settings)
+        self.understanding = Understanding(self.index.vocabulary, self.index.weights.df)
+        self.topics = topic_vocabulary(self.index.topic_names())
+        self.vocabulary_terms = frozenset(
+            t for e in self.index.vocabulary if e.kind in ("class", "member") for t in content_terms(e.term)
+        )
+
+    def resolve(self, question: str, history: Sequence[str] = ()) -> Resolution:
+        """How `question` is read after `history`: spelling and vocabulary first, then follow-up or new topic."""
+        def turn(text: str) -> tuple[str, str]:
+            understood = self.understanding(text.strip())
+            return understood.corrected, understood.text
+
+        return resolve_conversation(
+            turn(question), [turn(h) for h in history], self.settings.retrieval.history_turns, self.topics
+        )
 
     def query_for(self, question: str, history: Sequence[str] = ()) -> str:
-        return retrieval_query(question.strip(), [h.strip() for h in history], self.settings.retrieval.history_turns)
+        return self.resolve(question, history).query
 
     def check_article(self, article: str | None) -> None:
         if article is not None and self.index.documents.get(article, {}).get("kind") != "article":
@@ -73,10 +97,27 @@ class Assistant:
         question = check_question(question, self.settings.answer.max_question_chars)
         history = [check_question(h, self.settings.answer.max_question_chars) for h in history]
         self.check_article(article)
-        query = self.query_for(question, history)
-        found = self.retriever.search(query, article=article, query_vector=query_vector)
+        understood = self.understanding(question)
+        resolution = self.resolve(question, history)
+        found = self.retriever.search(resolution.query, article=article, query_vector=query_vector)
         t = time.perf_counter()
-        answer = self.composer.compose(question, query, found.passages, self.settings.disclaimer)
+        request = Request(
+            question=question,
+            corrected=understood.corrected,
+            text=understood.text,
+            query=resolution.query,
+            alternatives=understood.alternatives(),
+            borrowed_topics=tuple(b for b in resolution.borrowed if b in self.topics),
+            topics=self.topics,
+            vocabulary_terms=self.vocabulary_terms,
+            article=article,
+            # Sentences are ranked against the question itself: a follow-up's borrowed words would pull
+            # the earlier topic's sentences ahead of the one that answers it.
+            vector=self.index.embedder.encode([understood.text])[0] if resolution.followup else found.query_vector,
+        )
+        answer = self.composer.compose(request, found.passages, self.settings.disclaimer)
+        answer.understood = understood.as_dict()
+        answer.conversation = resolution.as_dict()
         answer.timings_ms = {
             **found.timings_ms,
             "compose": (time.perf_counter() - t) * 1000,

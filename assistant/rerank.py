@@ -34,4 +34,6 @@ def make_reranker(name: str) -> Reranker:
     try:
         return RERANKERS[name]()
     except KeyError:
-        raise SettingsError(f"unknown reranker {name!r}; choose from {', '.join(sorted(RERANKERS))}") from None
+        raise SettingsError(
+            f"GUIDELINE_QA_RERANKER: unknown reranker {name!r}; choose from {', '.join(sorted(RERANKERS))}"
+        ) from None

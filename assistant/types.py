@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from indexer.model import Reference
+
+
+@dataclass
+class Request:
+    """One turn as the composer sees it: what was asked, how it was understood, what was retrieved for."""
+
+    question: str  # as asked
+    corrected: str  # spelling corrected, nothing added
+    text: str  # corrected, with vocabulary expansions appended
+    query: str  # the retrieval query (text, plus what a follow-up borrowed)
+    alternatives: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # term -> terms meaning it too
+    borrowed_topics: tuple[str, ...] = ()  # topic terms a follow-up took from earlier turns
+    topics: frozenset[str] = frozenset()  # the corpus's topic vocabulary (converse.topic_vocabulary)
+    vocabulary_terms: frozenset[str] = frozenset()  # drugs and classes the query vocabulary names
+    article: str | None = None  # the article open, if any
+    vector: np.ndarray | None = None  # the retrieval query's embedding
 
 
 @dataclass
@@ -79,6 +97,9 @@ class Answer:
     retrieved: list[Passage] = field(default_factory=list)
     reason: str = ""  # why the assistant abstained
     query: str = ""  # the retrieval query, after follow-up resolution
+    understood: dict = field(default_factory=dict)  # spelling corrections and vocabulary expansions
+    missing: list[str] = field(default_factory=list)  # words of the question the evidence does not cover
+    conversation: dict = field(default_factory=dict)  # follow-up or new topic, and what was borrowed
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -87,6 +108,9 @@ class Answer:
             "abstained": self.abstained,
             "reason": self.reason,
             "query": self.query,
+            "understood": self.understood,
+            "missing": self.missing,
+            "conversation": self.conversation,
             "citations": [c.as_dict() for c in self.citations],
             "retrieved": [p.brief() for p in self.retrieved],
             "disclaimer": self.disclaimer,

@@ -20,6 +20,11 @@ class Query:
     must: list[list[str]] = field(default_factory=list)  # key facts, each a list of accepted alternatives
     reference_answer: str | None = None
     abstain: bool = False
+    lead: list[str] = field(default_factory=list)  # the key fact (alternatives) the first sentence must hold
+    exclude: list[str] = field(default_factory=list)  # strings (a wrong subgroup's) the answer must not hold
+    missing: list[str] = field(default_factory=list)  # what an abstention or partial answer must name
+    category: str | None = None
+    split: str | None = None  # "tune" or "test" when the dataset assigns it (whole conversations together)
 
 
 @dataclass
@@ -48,6 +53,11 @@ def load_dataset(folder: Path) -> Dataset:
                     must=[[m] if isinstance(m, str) else list(m) for m in raw.get("must") or []],
                     reference_answer=raw.get("reference_answer"),
                     abstain=bool(raw.get("abstain", False)),
+                    lead=list(raw.get("lead") or []),
+                    exclude=list(raw.get("exclude") or []),
+                    missing=list(raw.get("missing") or []),
+                    category=raw.get("category"),
+                    split=raw.get("split"),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -67,13 +77,17 @@ def load_dataset(folder: Path) -> Dataset:
 SPLITS = ("all", "tune", "test")
 
 
-def in_tuning_split(query_id: str) -> bool:
+def in_tuning_split(query: Query | str) -> bool:
     """The split the retrieval defaults were tuned on: the id's SHA-1, read as a number, is 0 mod 10.
 
     About 10% of questions, spread across collections (MedQuAD is ordered by file, so every tenth
     question would not be); every other question is held out as the test split.
     """
-    return int(hashlib.sha1(query_id.encode("utf-8")).hexdigest(), 16) % 10 == 0
+    if isinstance(query, Query):
+        if query.split in ("tune", "test"):
+            return query.split == "tune"  # the dataset's own split keeps a conversation's turns together
+        query = query.id
+    return int(hashlib.sha1(query.encode("utf-8")).hexdigest(), 16) % 10 == 0
 
 
 def select_split(dataset: Dataset, split: str) -> Dataset:
@@ -82,7 +96,7 @@ def select_split(dataset: Dataset, split: str) -> Dataset:
         raise GuidelineQAError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     if split == "all":
         return dataset
-    keep = {q.id for q in dataset.queries if in_tuning_split(q.id) == (split == "tune")}
+    keep = {q.id for q in dataset.queries if in_tuning_split(q) == (split == "tune")}
     return replace(
         dataset,
         queries=[q for q in dataset.queries if q.id in keep],

@@ -90,6 +90,12 @@ def facts_found(text: str, must: Sequence[Sequence[str]]) -> bool:
     return all(any(alt in text for alt in alternatives) for alternatives in must)
 
 
+def first_sentence(answer: str) -> str:
+    """An answer's first sentence: up to its first citation marker (every quoted sentence ends with one)."""
+    cut = answer.find("]")
+    return answer[: cut + 1] if cut >= 0 else answer
+
+
 def set_precision_recall(predicted: Iterable[str], relevant: Iterable[str]) -> tuple[float | None, float | None]:
     predicted, relevant = set(predicted), set(relevant)
     precision = len(predicted & relevant) / len(predicted) if predicted else None

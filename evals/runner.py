@@ -172,6 +172,8 @@ def _rank_all(variant, assistant, dataset: Dataset, queries, vectors, articles, 
 
 def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> dict:
     facts, cite_p, cite_r, rouge, f1, disclaimer, abstain_pairs = [], [], [], [], [], [], []
+    clean: list[float] = []
+    named: list[float] = []
     stages: dict[str, list[float]] = {"retrieve": [], "compose": []}
     for i in _progress(range(len(dataset.queries)), progress, "answers"):
         q = dataset.queries[i]
@@ -181,10 +183,18 @@ def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> 
         cited = [c.passage.section_id for c in answer.citations]
         relevant = [s for s, g in dataset.qrels.get(q.id, {}).items() if g > 0]
         cited_text = " ".join(c.passage.text for c in answer.citations)
-        row = {"answer": answer.text, "abstained": answer.abstained, "cited": cited}
+        row = {"answer": answer.text, "abstained": answer.abstained, "cited": cited, "category": q.category}
         if q.must and not q.abstain:
             row["facts"] = m.facts_found(answer.text, q.must) and m.facts_found(cited_text, q.must)
+            if q.lead:
+                row["facts"] = row["facts"] and m.facts_found(m.first_sentence(answer.text), [q.lead])
             facts.append(float(row["facts"]))
+        if q.exclude and not answer.abstained:
+            row["subgroup_clean"] = not any(x in answer.text for x in q.exclude)
+            clean.append(float(row["subgroup_clean"]))
+        if q.missing and (q.abstain or answer.missing):
+            row["missing_named"] = all(x.lower() in answer.text.lower() for x in q.missing)
+            named.append(float(row["missing_named"]))
         if relevant and not q.abstain:
             p, r = m.set_precision_recall(cited, relevant)
             row["citation_precision"], row["citation_recall"] = p, r
@@ -207,12 +217,37 @@ def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> 
         "token_f1": m.mean(f1),
         **m.abstention_scores(abstain_pairs),
         "answered_rate": 1 - m.mean(answerable) if answerable else None,
+        "subgroup_clean_rate": m.mean(clean),
+        "missing_named_rate": m.mean(named),
         "disclaimer_rate": m.mean(disclaimer),
+        "by_category": _by_category(dataset, rows),
         "latency_ms": {
             f"{stage}_{name}": m.percentile(values, q)
             for stage, values in stages.items()
             for name, q in (("p50", 0.5), ("p95", 0.95))
         },
+    }
+
+
+def _by_category(dataset: Dataset, rows: list[dict]) -> dict[str, dict]:
+    """Answer metrics per question category (datasets that name categories)."""
+    out: dict[str, dict] = {}
+    for q, row in zip(dataset.queries, rows, strict=True):
+        if not q.category:
+            continue
+        a = row["answer"]
+        c = out.setdefault(q.category, {"questions": 0, "facts": [], "abstain": []})
+        c["questions"] += 1
+        if "facts" in a:
+            c["facts"].append(float(a["facts"]))
+        c["abstain"].append((q.abstain, a["abstained"]))
+    return {
+        name: {
+            "questions": c["questions"],
+            "answered_with_facts": m.mean(c["facts"]),
+            **m.abstention_scores(c["abstain"]),
+        }
+        for name, c in sorted(out.items())
     }
 
 

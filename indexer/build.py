@@ -159,6 +159,7 @@ def build_index(
             references=report.references,
             unresolved_citations=report.unresolved_citations,
             documents_by_kind=_by_kind(corpus.documents),
+            vocabulary=len(corpus.vocabulary),
         ),
         keywords=keyword_spec(),
         vector_store=vector_store,
@@ -170,7 +171,7 @@ def build_index(
     with _building(target) as staging:
         report.seconds = round(time.perf_counter() - started, 2)
         manifest = replace(manifest, build={**manifest.build, "seconds": report.seconds})
-        store.write_index(staging, manifest, corpus.documents, chunks, vectors)
+        store.write_index(staging, manifest, corpus.documents, chunks, vectors, corpus.vocabulary)
     return report
 
 

@@ -20,6 +20,7 @@ from .errors import CorpusError
 from .markdown import parse_markdown
 from .medquad import parse_medquad
 from .model import Document
+from .vocabulary import Entry, corpus_patterns, load_vocabulary, vocabulary_files
 from .webpage import page_to_markdown
 
 # Bump when parsing or chunking changes what a file turns into, so indexes built before count as stale.
@@ -34,6 +35,7 @@ class Corpus:
     problems: list[CorpusError] = field(default_factory=list)  # files skipped or kept with a warning
     fingerprint: str = ""
     files: int = 0
+    vocabulary: list[Entry] = field(default_factory=list)  # vocabulary.yaml entries, then corpus patterns
 
 
 def corpus_files(roots: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[CorpusError]]:
@@ -91,6 +93,16 @@ def load_corpus(roots: Sequence[Path]) -> Corpus:
         by_path[path.resolve()] = doc
         corpus.documents.append(doc)
     _link_sources(corpus, by_path, roots)
+    for path in vocabulary_files(roots):
+        try:
+            data = path.read_bytes()
+            digest.update(_digest_entry(path.parent, path, data))
+            corpus.vocabulary.extend(load_vocabulary(path, data))
+        except OSError as exc:
+            corpus.problems.append(CorpusError(path, f"cannot read file ({exc.strerror or exc})"))
+        except CorpusError as exc:
+            corpus.problems.append(exc)
+    corpus.vocabulary.extend(corpus_patterns(corpus.documents))
     corpus.fingerprint = digest.hexdigest()
     return corpus
 
@@ -105,6 +117,11 @@ def fingerprint(roots: Sequence[Path]) -> str:
         except OSError:
             continue
         digest.update(_digest_entry(root, path, data))
+    for path in vocabulary_files(roots):
+        try:
+            digest.update(_digest_entry(path.parent, path, path.read_bytes()))
+        except OSError:
+            continue
     return digest.hexdigest()
 
 

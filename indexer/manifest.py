@@ -15,7 +15,7 @@ from typing import Any
 from .errors import IndexDamaged
 
 FORMAT = "guideline-qa-index"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 
 
@@ -43,6 +43,7 @@ class Counts:
     references: int
     unresolved_citations: int
     documents_by_kind: dict[str, int]
+    vocabulary: int  # query vocabulary entries (vocabulary.yaml and patterns found in the corpus)
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,14 @@ class Manifest:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise IndexDamaged(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise IndexDamaged(path, "is not a manifest (JSON nested too deeply)") from None
         r = _Fields(path, data, "")
         model = r.obj("model")
         corpus = r.obj("corpus")
         counts = r.obj("counts")
         files = r.obj("files")
+        by_kind = counts.obj("documents_by_kind")
         return cls(
             format=r.text("format"),
             schema_version=r.integer("schema_version"),
@@ -112,7 +116,8 @@ class Manifest:
                 chunks=counts.integer("chunks"),
                 references=counts.integer("references"),
                 unresolved_citations=counts.integer("unresolved_citations"),
-                documents_by_kind={k: int(v) for k, v in counts.obj("documents_by_kind").data.items()},
+                documents_by_kind={k: by_kind.integer(k) for k in by_kind.data},
+                vocabulary=counts.integer("vocabulary"),
             ),
             keywords=r.obj("keywords").data,
             vector_store=r.text("vector_store"),
@@ -129,7 +134,7 @@ def peek_identity(text: str) -> tuple[object, object]:
     """(format, schema_version) of a manifest, or (None, None): enough to tell ours, and which version."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, None
     if not isinstance(data, dict):
         return None, None
@@ -140,7 +145,7 @@ def peek_corpus_paths(text: str) -> list[str]:
     """The corpus paths a manifest names, best effort, for a rebuild command even when the rest is damaged."""
     try:
         paths = json.loads(text)["corpus"]["paths"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return []
     return [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else []
 

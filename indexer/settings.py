@@ -121,19 +121,22 @@ class AnswerSettings:
         0.75, "GUIDELINE_QA_OTHER_PASSAGE_SHARE", "other passages: least share of the best score", low=0, high=1
     )
     # A passage is evidence when its cosine to the question is at least min_dense and it holds at least
-    # min_overlap of the question's terms (idf-weighted); or when its cosine alone reaches strong_dense;
-    # or when it holds nearly every term of the question (strong_overlap), rare ones included.
+    # min_coverage of the question's salient terms (idf-weighted, vocabulary expansions counting); the
+    # assistant abstains, naming them, when terms no passage holds weigh max_unknown of the question.
     min_dense: float = setting(
-        0.33, "GUIDELINE_QA_MIN_DENSE", "evidence: cosine to the question, with min_overlap", low=-1, high=1
+        0.3, "GUIDELINE_QA_MIN_DENSE", "evidence: least cosine of a passage to the question", low=-1, high=1
     )
-    min_overlap: float = setting(
-        0.27, "GUIDELINE_QA_MIN_OVERLAP", "evidence: weighted share of question terms, with min_dense", low=0, high=1
+    min_coverage: float = setting(
+        0.25, "GUIDELINE_QA_MIN_COVERAGE", "evidence: least weighted share of the question's terms", low=0, high=1
     )
-    strong_dense: float = setting(
-        0.65, "GUIDELINE_QA_STRONG_DENSE", "evidence on its own: cosine to the question at least this", low=-1, high=1
+    min_topics: float = setting(
+        0.6, "GUIDELINE_QA_MIN_TOPICS", "evidence: least share of the question's topics held together", low=0, high=1
     )
-    strong_overlap: float = setting(
-        0.9, "GUIDELINE_QA_STRONG_OVERLAP", "evidence on its own: share of question terms at least this", low=0, high=1
+    max_unknown: float = setting(
+        0.3, "GUIDELINE_QA_MAX_UNKNOWN", "abstain when terms the corpus lacks weigh this share", low=0, high=1
+    )
+    semantic_weight: float = setting(
+        0.5, "GUIDELINE_QA_SEMANTIC_WEIGHT", "sentence ranking: weight of meaning against terms", low=0, high=1
     )
     max_question_chars: int = setting(
         2000, "GUIDELINE_QA_MAX_QUESTION_CHARS", "longest question accepted, in characters", low=1, high=100_000

@@ -16,6 +16,7 @@ import hashlib
 import json
 import shlex
 import sqlite3
+import stat
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -31,6 +32,7 @@ from .manifest import FORMAT, MANIFEST, SCHEMA_VERSION, FileRecord, Manifest, pe
 from .model import Chunk, Document, Reference
 from .terms import FTS_TOKENIZER, content_terms, keyword_document, keyword_spec
 from .vectors import FaissFlatStore, NumpyStore, VectorStoreError, store_class
+from .vocabulary import Entry
 
 STORE = "store.sqlite"
 
@@ -60,6 +62,8 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_section ON chunks(section_id);
 CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+-- Query vocabulary (indexer/vocabulary.py): `term` as typed, lower-case, also means `expansion`.
+CREATE TABLE vocabulary (term TEXT NOT NULL, expansion TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL);
 -- Contentless: it holds each chunk's terms (terms.keyword_document), rowid = chunk row.
 CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='', tokenize="{FTS_TOKENIZER}");
 """
@@ -73,8 +77,8 @@ def rebuild_command(index_dir: Path, corpus_paths: Sequence[str] = ()) -> str:
 def rebuild_command_for(index_dir: Path) -> str:
     """The rebuild command for whatever is at `index_dir`, with its manifest's corpus paths when readable."""
     try:
-        text = (Path(index_dir) / MANIFEST).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = _read_manifest_text(Path(index_dir) / MANIFEST, "")
+    except IndexDamaged:
         return rebuild_command(index_dir)
     return rebuild_command(index_dir, peek_corpus_paths(text))
 
@@ -83,11 +87,16 @@ def rebuild_command_for(index_dir: Path) -> str:
 
 
 def write_index(
-    folder: Path, manifest: Manifest, documents: Sequence[Document], chunks: Sequence[Chunk], vectors: np.ndarray
+    folder: Path,
+    manifest: Manifest,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    vocabulary: Sequence[Entry] = (),
 ) -> Manifest:
     """Write a complete index into the empty `folder`; returns the manifest with checksums as written."""
     vector_class = store_class(manifest.vector_store)
-    _write_store(folder / STORE, documents, chunks)
+    _write_store(folder / STORE, documents, chunks, vocabulary)
     vector_class.build(vectors).save(folder / vector_class.filename)
     files = {name: _file_record(folder / name) for name in (STORE, vector_class.filename)}
     final = replace(manifest, vector_store=vector_class.name, keywords=keyword_spec(), files=files)
@@ -95,7 +104,9 @@ def write_index(
     return final
 
 
-def _write_store(path: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
+def _write_store(
+    path: Path, documents: Sequence[Document], chunks: Sequence[Chunk], vocabulary: Sequence[Entry]
+) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript(_SCHEMA)
@@ -135,6 +146,10 @@ def _write_store(path: Path, documents: Sequence[Document], chunks: Sequence[Chu
             for c in chunks:
                 df.update(content_terms(c.embed_text))
             con.executemany("INSERT INTO term_df VALUES (?, ?)", df.items())
+            con.executemany(
+                "INSERT INTO vocabulary VALUES (?, ?, ?, ?)",
+                ((e.term, e.expansion, e.kind, e.source) for e in vocabulary),
+            )
     finally:
         con.close()
 
@@ -190,15 +205,14 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexMismatch(
             f"{index_dir} is not a guideline-qa index (no {MANIFEST}); rebuild with '{rebuild_command(index_dir)}'"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IndexDamaged(path, f"cannot be read ({exc})", rebuild_command(index_dir)) from None
+    text = _read_manifest_text(path, rebuild_command(index_dir))
     rebuild = rebuild_command(index_dir, peek_corpus_paths(text))
     try:
         json.loads(text)
     except ValueError as exc:
         raise IndexDamaged(path, f"is not valid JSON ({exc})", rebuild) from None
+    except RecursionError:
+        raise IndexDamaged(path, "is not a manifest (JSON nested too deeply)", rebuild) from None
     format_, schema = peek_identity(text)
     if format_ != FORMAT:
         raise IndexMismatch(f"{index_dir} is not a guideline-qa index; rebuild with '{rebuild}'")
@@ -210,6 +224,31 @@ def read_manifest(index_dir: Path) -> Manifest:
         return Manifest.from_json(path, text)
     except IndexDamaged as exc:
         raise exc.with_rebuild(rebuild) from None
+
+
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # a real manifest is a few kilobytes, MedQuAD's warnings included
+
+
+def _read_manifest_text(path: Path, rebuild: str) -> str:
+    """The manifest's text, read only from a regular file of bounded size: a FIFO or a link to a device
+    named manifest.json must not hang or exhaust a reader."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise IndexDamaged(path, f"cannot be read ({exc.strerror or exc})", rebuild) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise IndexDamaged(path, "is not a regular file", rebuild)
+    if info.st_size > MAX_MANIFEST_BYTES:
+        limit = f"{MAX_MANIFEST_BYTES:,}"
+        raise IndexDamaged(path, f"is {info.st_size:,} bytes, more than a manifest can be ({limit})", rebuild)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_MANIFEST_BYTES + 1)
+        return data.decode("utf-8")
+    except OSError as exc:
+        raise IndexDamaged(path, f"cannot be read ({exc.strerror or exc})", rebuild) from None
+    except UnicodeDecodeError as exc:
+        raise IndexDamaged(path, f"is not UTF-8 ({exc.reason} at byte {exc.start})", rebuild) from None
 
 
 @dataclass(frozen=True)
@@ -320,6 +359,9 @@ class IndexReader:
             raise self._damaged(STORE, f"has {documents:,} documents, expected {m.counts.documents:,}")
         if n and not self.query("SELECT 1 FROM term_df LIMIT 1"):
             raise self._damaged(STORE, "has no term statistics (table term_df is empty)")
+        entries = self.query("SELECT count(*) FROM vocabulary")[0][0]
+        if entries != m.counts.vocabulary:
+            raise self._damaged(STORE, f"has {entries:,} vocabulary entries, expected {m.counts.vocabulary:,}")
 
     def query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         try:
@@ -353,6 +395,9 @@ class IndexReader:
             if r["source_doc_id"]:
                 linked.setdefault(r["doc_id"], set()).add(r["source_doc_id"])
         return refs, linked
+
+    def vocabulary(self) -> list[Entry]:
+        return [Entry(*r) for r in self.query("SELECT term, expansion, kind, source FROM vocabulary ORDER BY rowid")]
 
     def term_df(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.query("SELECT term, df FROM term_df")}

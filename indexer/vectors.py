@@ -109,7 +109,11 @@ class NumpyStore:
     @classmethod
     def load(cls, path: Path) -> NumpyStore:
         try:
-            matrix = np.load(path, allow_pickle=False)
+            # Mapped first, so a header claiming more rows than the file holds fails here, not in malloc.
+            mapped = np.load(path, allow_pickle=False, mmap_mode="r")
+            if not isinstance(mapped, np.ndarray):
+                raise VectorStoreError(f"expected one .npy matrix, found {type(mapped).__name__}")
+            matrix = np.array(mapped)
         except (OSError, ValueError, EOFError) as exc:
             raise VectorStoreError(_first_line(str(exc))) from None
         if matrix.dtype != np.float32 or matrix.ndim != 2:

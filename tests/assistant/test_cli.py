@@ -75,9 +75,11 @@ def test_batch_answers_each_line_and_reports_bad_ones(sample_index, tmp_path, ca
         ("   \n ", [], "error: the question is empty"),
         ("x" * 2001, [], "error: the question is 2,001 characters long; the limit is 2,000"),
         ("dose?\x07", [], "error: the question contains a control character (U+0007) at position 6"),
+        # An invalid UTF-8 byte on the command line arrives as a lone surrogate.
+        ("dose \udcff trastuzumab", [], "error: the question contains a character that is not valid text (U+DCFF)"),
         ("What dose?", ["--article", "no-such-article"], "error: no article with id 'no-such-article'"),
     ],
-    ids=["empty", "whitespace", "too-long", "control", "unknown-article"],
+    ids=["empty", "whitespace", "too-long", "control", "lone-surrogate", "unknown-article"],
 )
 def test_bad_question_gets_one_line_and_exit_2(sample_index, capsys, question, extra, message):
     before = snapshot(sample_index)
@@ -98,7 +100,7 @@ def test_bad_question_gets_one_line_and_exit_2(sample_index, capsys, question, e
             ),
             "was built with other/model but the loaded model is sentence-transformers/all-MiniLM-L6-v2",
         ),
-        (lambda d: _edit_manifest(d, schema_version=99), "has index schema 99, this code reads 2"),
+        (lambda d: _edit_manifest(d, schema_version=99), "has index schema 99, this code reads 3"),
         (lambda d: (d / "manifest.json").write_text("{not json"), "manifest.json is not valid JSON"),
     ],
     ids=["missing", "other-model", "other-schema", "corrupt-manifest"],

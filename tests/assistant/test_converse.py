@@ -2,16 +2,42 @@
 
 import pytest
 
-from assistant.converse import needs_context, retrieval_query
+from assistant.converse import classify, retrieval_query, topic_vocabulary
 
 FIRST = "What is the first-line treatment for HER2-positive metastatic breast cancer?"
 POST = "What endocrine therapy is used first for postmenopausal women with hormone receptor-positive disease?"
 
 
+TOPICS = topic_vocabulary(["Male breast cancer", "Pregnancy", "Chemotherapy", "HER2-positive disease", "Surgery"])
+
+
 def test_self_contained_question_is_left_alone():
     question = "What are the risk factors for breast cancer in men?"
-    assert not needs_context(question)
-    assert retrieval_query(question, [FIRST]) == question
+    assert not classify(question, FIRST, TOPICS)[0]
+    assert retrieval_query(question, [FIRST], topics=TOPICS) == question
+
+
+@pytest.mark.parametrize(
+    "question, followup, reason",
+    [
+        ("Can chemotherapy be given during pregnancy?", False, "new-topic"),  # short, but its own topic
+        ("surgery in men?", False, "new-topic"),
+        ("What loading dose is used?", True, "short"),  # only aspects: about the topic under discussion
+        ("And for premenopausal patients?", True, "cue"),
+        ("what about chemotherapy?", True, "cue"),
+        ("Is it safe in pregnancy?", True, "pronoun"),
+        ("How long is treatment continued after surgery in men?", False, "new-topic"),
+    ],
+)
+def test_each_turn_is_a_follow_up_or_a_new_topic(question, followup, reason):
+    assert classify(question, FIRST, TOPICS)[:2] == (followup, reason)
+
+
+def test_a_new_topic_is_never_diluted_by_history():
+    history = [FIRST, "What loading dose is used?"]
+    assert retrieval_query("Can chemotherapy be given during pregnancy?", history, topics=TOPICS) == (
+        "Can chemotherapy be given during pregnancy?"
+    )
 
 
 def test_short_follow_up_borrows_the_earlier_topic():

@@ -81,8 +81,9 @@ def test_reranker_sees_the_over_fetched_list_and_every_consumer_sees_its_order(a
 
 
 class Canned:
-    def compose(self, question, query, passages, disclaimer):
-        return Answer(question=question, text=f"canned: {passages[0].chunk_id}", abstained=False, disclaimer=disclaimer)
+    def compose(self, request, passages, disclaimer):
+        text = f"canned: {passages[0].chunk_id}"
+        return Answer(question=request.question, text=text, abstained=False, disclaimer=disclaimer)
 
 
 def test_an_injected_composer_answers_and_the_pipeline_still_validates(sample_index, embedder):

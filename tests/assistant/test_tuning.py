@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from assistant.compose import ExtractiveComposer
 from assistant.retrieve import Retriever
-from assistant.types import Passage
+from assistant.types import Passage, Request
 from indexer.settings import AnswerSettings
-from indexer.terms import TermWeights
+from indexer.terms import TermWeights, content_terms
 
 
 def fixed_rankings(retriever: Retriever, dense: list[int], keyword: list[int]) -> Retriever:
@@ -86,7 +88,21 @@ def passage(i: int, sentences: list[str], dense: float = 0.9) -> Passage:
     )
 
 
-WEIGHTS = TermWeights({}, 100)  # every term equally rare: sentence scores count the question's terms
+# Every word of these tests equally rare (df 5 of 100 passages): sentence scores count the question's terms.
+WEIGHTS = TermWeights(
+    dict.fromkeys(
+        content_terms(
+            "trastuzumab loading dose weekly guidance number point applies continues year given then mg kg "
+            "pregnancy chemotherapy first months her2 positive negative aromatase inhibitor postmenopausal"
+        ),
+        5,
+    ),
+    100,
+)
+
+
+def request(question: str, **kw) -> Request:
+    return Request(question=question, corrected=question, text=question, query=question, **kw)
 
 
 def test_near_duplicate_sentences_are_quoted_once():
@@ -96,7 +112,7 @@ def test_near_duplicate_sentences_are_quoted_once():
         passage(1, [shared, "Trastuzumab continues for a year."]),  # the overlapping next chunk
     ]
     answer = ExtractiveComposer(WEIGHTS, AnswerSettings(max_sentences=6)).compose(
-        "trastuzumab dose weekly", "trastuzumab dose weekly", passages, "disclaimer"
+        request("trastuzumab dose weekly"), passages, "disclaimer"
     )
     assert answer.text.count("2 mg/kg weekly") == 1
 
@@ -105,7 +121,7 @@ def test_max_passages_caps_the_passages_an_answer_draws_from():
     passages = [passage(i, [f"Trastuzumab dose guidance number {i} applies."]) for i in range(6)]
     for cap in (1, 2, 4):
         answer = ExtractiveComposer(WEIGHTS, AnswerSettings(max_sentences=10, max_passages=cap)).compose(
-            "trastuzumab dose guidance", "trastuzumab dose guidance", passages, "disclaimer"
+            request("trastuzumab dose guidance"), passages, "disclaimer"
         )
         assert len(answer.citations) == cap
         assert {c.passage.row for c in answer.citations} == set(range(cap))
@@ -114,15 +130,82 @@ def test_max_passages_caps_the_passages_an_answer_draws_from():
 def test_max_sentences_caps_the_answer():
     passages = [passage(0, [f"Trastuzumab dose guidance point {i} applies." for i in range(8)])]
     answer = ExtractiveComposer(WEIGHTS, AnswerSettings(max_sentences=3)).compose(
-        "trastuzumab dose guidance", "trastuzumab dose guidance", passages, "disclaimer"
+        request("trastuzumab dose guidance"), passages, "disclaimer"
     )
     assert sum(len(c.sentences) for c in answer.citations) == 3
 
 
 def test_weak_evidence_abstains_and_the_thresholds_decide():
     weak = [passage(0, ["Trastuzumab dose guidance applies."], dense=0.2)]
-    weak[0].overlap = 0.1
     s = AnswerSettings()
-    assert ExtractiveComposer(WEIGHTS, s).compose("q dose", "q dose", weak, "d").abstained
-    lenient = replace(s, min_dense=0.1, min_overlap=0.05)
-    assert not ExtractiveComposer(WEIGHTS, lenient).compose("trastuzumab dose", "trastuzumab dose", weak, "d").abstained
+    assert ExtractiveComposer(WEIGHTS, s).compose(request("trastuzumab dose"), weak, "d").abstained
+    lenient = replace(s, min_dense=0.1)
+    assert not ExtractiveComposer(WEIGHTS, lenient).compose(request("trastuzumab dose"), weak, "d").abstained
+
+
+def test_every_topic_must_be_held_together_unless_min_topics_allows_less():
+    """"trastuzumab in pregnancy": a trastuzumab passage without pregnancy does not answer it."""
+    her2 = [passage(0, ["Trastuzumab loading dose is 4 mg/kg."])]
+    asked = request("trastuzumab in pregnancy", topics=frozenset({"trastuzumab", "pregnancy"}))
+    refused = ExtractiveComposer(WEIGHTS, AnswerSettings()).compose(asked, her2, "d")
+    assert refused.abstained
+    assert refused.text == (
+        "The indexed guidelines do not cover this question: no passage addresses pregnancy together with trastuzumab."
+    )
+    assert not ExtractiveComposer(WEIGHTS, AnswerSettings(min_topics=0.5)).compose(asked, her2, "d").abstained
+
+
+def test_a_subject_the_corpus_never_mentions_is_named_and_max_unknown_decides():
+    her2 = [passage(0, ["Trastuzumab loading dose is 4 mg/kg."])]
+    asked = request("pembrolizumab dose")  # "pembrolizumab" is no word of WEIGHTS: the corpus lacks it
+    answer = ExtractiveComposer(WEIGHTS, AnswerSettings()).compose(asked, her2, "d")
+    assert answer.abstained and answer.text == "The indexed guidelines do not mention pembrolizumab."
+    assert answer.missing == ["pembrolizumab"]
+    tolerant = ExtractiveComposer(WEIGHTS, AnswerSettings(max_unknown=1.0)).compose(asked, her2, "d")
+    assert not tolerant.text.startswith("The indexed guidelines do not mention")
+
+
+def test_a_specific_aspect_asked_must_be_in_the_passage():
+    """"What is the dose?" is not answered by a sentence about the drug without a dose."""
+    no_dose = [passage(0, ["Trastuzumab continues for a year."])]
+    composer = ExtractiveComposer(WEIGHTS, AnswerSettings())
+    assert composer.compose(request("trastuzumab dose"), no_dose, "d").abstained
+    with_dose = [passage(0, ["Trastuzumab loading dose is 4 mg/kg."])]
+    assert not composer.compose(request("trastuzumab dose"), with_dose, "d").abstained
+
+
+def test_sentences_about_the_other_subgroup_are_left_out():
+    mixed = [
+        passage(
+            0,
+            [
+                "Postmenopausal HER2-negative disease starts with an aromatase inhibitor.",
+                "HER2-positive disease starts with trastuzumab given with chemotherapy.",
+            ],
+        )
+    ]
+    answer = ExtractiveComposer(WEIGHTS, AnswerSettings()).compose(request("first treatment HER2-positive"), mixed, "d")
+    assert "trastuzumab" in answer.text and "aromatase" not in answer.text
+    other = ExtractiveComposer(WEIGHTS, AnswerSettings()).compose(request("first treatment HER2-negative"), mixed, "d")
+    assert "aromatase" in other.text and "trastuzumab" not in other.text
+
+
+class Meaning:
+    """A fake encoder for ranking logic: each sentence's vector says how well it answers (a fixed table)."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.table = table
+
+    def __call__(self, texts):
+        return np.array([[self.table.get(t, 0.0), np.sqrt(1 - self.table.get(t, 0.0) ** 2)] for t in texts])
+
+
+def test_semantic_weight_lets_the_sentence_that_means_the_answer_lead():
+    first, second = "Trastuzumab is given weekly.", "Trastuzumab loading dose is 4 mg/kg given weekly."
+    passages = [passage(0, [first, second])]
+    meaning = Meaning({first: 0.1, second: 0.95})
+    asked = request("trastuzumab weekly", vector=np.array([1.0, 0.0]))
+    led = ExtractiveComposer(WEIGHTS, AnswerSettings(semantic_weight=0.9), meaning).compose(asked, passages, "d")
+    assert led.text.startswith(second)
+    lexical = ExtractiveComposer(WEIGHTS, AnswerSettings(semantic_weight=0.0), meaning).compose(asked, passages, "d")
+    assert lexical.text.startswith(first)  # equal term scores: the sentence standing first leads

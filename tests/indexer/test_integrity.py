@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -86,6 +87,22 @@ DAMAGE = {
     "manifest-mistyped-count": (
         lambda d: edit_manifest(d, lambda m: m["counts"].update(chunks="25")),
         "manifest.json field 'counts.chunks' must be an integer",
+    ),
+    "manifest-is-a-fifo": (
+        lambda d: ((d / "manifest.json").unlink(), os.mkfifo(d / "manifest.json")),
+        "manifest.json is not a regular file",
+    ),
+    "manifest-links-to-dev-zero": (
+        lambda d: ((d / "manifest.json").unlink(), (d / "manifest.json").symlink_to("/dev/zero")),
+        "manifest.json is not a regular file",
+    ),
+    "manifest-nested-too-deeply": (
+        lambda d: (d / "manifest.json").write_text('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        "manifest.json is not a manifest (JSON nested too deeply)",
+    ),
+    "manifest-mistyped-nested-count": (
+        lambda d: edit_manifest(d, lambda m: m["counts"]["documents_by_kind"].update(article="abc")),
+        "manifest.json field 'counts.documents_by_kind.article' must be an integer",
     ),
     # Damage behind a recomputed checksum: the row counts still disagree.
     "resealed-missing-chunk-row": (

@@ -1,0 +1,148 @@
+"""Query understanding without an LLM: spelling against the corpus's own words, then the vocabulary's
+abbreviations, synonyms and drug classes.
+
+The clinician's words are never removed: a misspelling is replaced by the corpus word it most likely
+means, and every expansion is appended, so retrieval sees both. Each change is listed (`Understood.
+expansions`) and shown in the JSON output. Expansions that add no word the corpus contains are dropped:
+they could not help retrieval and would only blur the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from indexer.terms import STOPWORDS, content_terms, stem, words
+from indexer.vocabulary import Entry
+
+# Words in messages that carry no clinical meaning and must not be "corrected" into corpus words.
+_LEAVE_ALONE = STOPWORDS | {
+    "hi", "hello", "thanks", "thank", "doc", "doctor", "question", "wondering", "guys", "ok", "okay", "yes",
+    "anything", "something", "know", "need", "want", "like", "think", "thing", "things", "best", "good",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Expansion:
+    term: str  # what the question says (for spelling: the word as typed)
+    adds: str  # what retrieval also searches for (for spelling: the word it replaces it with)
+    kind: str  # spelling | abbreviation | synonym | class | member
+    source: str  # "corpus" for spelling, else vocabulary.yaml or the document a pattern came from
+
+    def as_dict(self) -> dict[str, str]:
+        return {"term": self.term, "adds": self.adds, "kind": self.kind, "source": self.source}
+
+
+@dataclass
+class Understood:
+    question: str
+    text: str  # what retrieval searches for: corrected question, then expansions
+    expansions: list[Expansion] = field(default_factory=list)
+
+    @property
+    def corrected(self) -> str:
+        """The question with spelling corrected but nothing appended."""
+        text = self.question
+        for e in self.expansions:
+            if e.kind == "spelling":
+                text = re.sub(rf"\b{re.escape(e.term)}\b", e.adds, text, count=1)
+        return text
+
+    def alternatives(self) -> dict[str, list[tuple[str, ...]]]:
+        """For each term of the corrected question, the term sets that also count as saying it."""
+        out: dict[str, list[tuple[str, ...]]] = {}
+        for e in self.expansions:
+            if e.kind == "spelling":
+                continue
+            extra = tuple(content_terms(e.adds))
+            for t in content_terms(e.term) or [e.term]:
+                if extra:
+                    out.setdefault(t, []).append(extra)
+        return out
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "expansions": [e.as_dict() for e in self.expansions]}
+
+
+class Understanding:
+    """Built once per index from its vocabulary and its term statistics."""
+
+    def __init__(self, vocabulary: Sequence[Entry], known: Mapping[str, int]) -> None:
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        self._distance = DamerauLevenshtein.distance
+        self.known = known
+        self.entries: dict[str, list[Entry]] = {}
+        for e in vocabulary:
+            self.entries.setdefault(_norm(e.term), []).append(e)
+        keys = sorted(self.entries, key=len, reverse=True)  # longest first: "zoledronic acid" before "acid"
+        self._pattern = (
+            re.compile(r"(?<![\w/+-])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w/+])") if keys else None
+        )
+        self._by_initial: dict[str, list[str]] = {}
+        for term in known:
+            if term.isalpha() and len(term) >= 4:
+                self._by_initial.setdefault(term[0], []).append(term)
+        self._vocabulary_words = {w for k in self.entries for w in words(k)}
+
+    def __call__(self, question: str) -> Understood:
+        expansions = self._spelling(question)
+        understood = Understood(question, question, expansions)
+        corrected = understood.corrected
+        seen: set[tuple[str, str]] = set()
+        if self._pattern is not None:
+            for m in self._pattern.finditer(corrected.lower()):
+                for e in self.entries[m.group(1)]:
+                    key = (m.group(1), e.expansion.lower())
+                    if key in seen or not self._adds_known_words(e.expansion, corrected):
+                        continue
+                    seen.add(key)
+                    expansions.append(Expansion(m.group(1), e.expansion, e.kind, e.source))
+        added = " ".join(e.adds for e in expansions if e.kind != "spelling")
+        understood.text = f"{corrected} {added}".strip() if added else corrected
+        return understood
+
+    def _adds_known_words(self, expansion: str, question: str) -> bool:
+        have = set(content_terms(question))
+        return any(t not in have and self.known.get(t, 0) > 0 for t in content_terms(expansion))
+
+    def _spelling(self, question: str) -> list[Expansion]:
+        out = []
+        for word in dict.fromkeys(re.findall(r"[A-Za-z]+", question)):
+            low = word.lower()
+            if len(low) < 4 or low in _LEAVE_ALONE or low in self._vocabulary_words:
+                continue
+            if self.known.get(stem(low), 0) > 0:
+                continue
+            best = self._closest(low)
+            if best is not None:
+                out.append(Expansion(word, best, "spelling", "corpus"))
+        return out
+
+    def _closest(self, word: str) -> str | None:
+        """The corpus term within 1 edit (2 for words of 8 letters or more), most frequent on ties."""
+        limit = 1 if len(word) < 8 else 2
+        target = stem(word)
+        best: tuple[int, int, str] | None = None
+        for term in self._by_initial.get(word[0], ()):
+            if abs(len(term) - len(target)) > limit:
+                continue
+            d = self._distance(target, term, score_cutoff=limit)
+            if d <= limit:
+                candidate = (d, -self.known[term], term)
+                if best is None or candidate < best:
+                    best = candidate
+        return best[2] if best else None
+
+
+def _norm(term: str) -> str:
+    return " ".join(term.lower().split())
+
+
+def describe(expansions: Iterable[Expansion]) -> str:
+    """One line for people: `tretment -> treatment; TNBC = triple-negative breast cancer`."""
+    parts = []
+    for e in expansions:
+        parts.append(f"{e.term} -> {e.adds}" if e.kind == "spelling" else f"{e.term} = {e.adds}")
+    return "; ".join(parts)
