@@ -24,6 +24,7 @@ from assistant.render import (
     reference_line,
     suggested_questions,
 )
+from assistant.understand import describe
 from indexer.errors import SettingsError
 from indexer.manifest import Manifest
 from indexer.settings import Settings
@@ -189,6 +190,9 @@ def show_answer(assistant, article: dict, turn: int, question: str, answer) -> N
     with st.chat_message("user"):
         st.markdown(md_escape(question))
     with st.chat_message("assistant"):
+        reading = how_it_was_read(answer)
+        if reading:
+            st.caption(md_escape(reading))
         if answer.abstained:
             st.warning(md_escape(answer.text))
             st.caption(md_escape(f"Why: {answer.reason}."))
@@ -203,6 +207,18 @@ def show_answer(assistant, article: dict, turn: int, question: str, answer) -> N
                     show_citation(assistant, article, c)
         st.caption(md_escape(answer.disclaimer))
         feedback_controls(assistant, article, turn, question, answer)
+
+
+def how_it_was_read(answer) -> str:
+    """One line on how the question was understood: follow-up of what, corrections and expansions."""
+    parts = []
+    conversation = answer.conversation or {}
+    if conversation.get("followup") and conversation.get("of"):
+        parts.append(f"Answered as a follow-up to: “{conversation['of']}”")
+    expansions = (answer.understood or {}).get("expansions") or []
+    if expansions:
+        parts.append("Read as: " + describe(expansions))
+    return " · ".join(parts)
 
 
 def show_citation(assistant, article: dict, c) -> None:

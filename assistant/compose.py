@@ -213,8 +213,8 @@ class ExtractiveComposer:
         Topics (drugs, conditions, populations: the corpus's own names) count alike, however common, so
         "trastuzumab in pregnancy" wants both. A specific aspect ("dose", "how long") is the point of
         the question: a passage without it does not answer. A follow-up's borrowed topic terms ("Is it
-        safe?" after a trastuzumab question) count as one more term of half the average weight, held
-        when the passage holds any of them.
+        safe?" after a trastuzumab question) count as one more term of half the average weight, held when
+        the passage holds any of them; when the question refers back with a pronoun, as one more topic too.
         """
         have_set = set(have)
         covered = {t for t in salient if self._covered(request, t, have_set)}
@@ -224,13 +224,16 @@ class ExtractiveComposer:
         borrowed = [
             t for t in request.borrowed_topics if t not in salient and self.weights.df.get(t, 0) / n <= UBIQUITOUS
         ]
+        topic_hits = [t in covered for t in salient if t in request.topics]
         if borrowed:
             weight = 0.5 * (total / len(salient) if salient else 1.0)
             total += weight
-            held += weight if any(matches(t, have_set) for t in borrowed) else 0.0
+            earlier = any(matches(t, have_set) for t in borrowed)
+            held += weight if earlier else 0.0
+            if request.refers_back:
+                topic_hits.append(earlier)  # what "it" refers to is a topic of the question too
         weighted = held / total if total else 1.0
-        topics = [t for t in salient if t in request.topics]
-        topic_share = sum(t in covered for t in topics) / len(topics) if topics else 1.0
+        topic_share = sum(topic_hits) / len(topic_hits) if topic_hits else 1.0
         aspects = all(t in covered for t in salient if t in SPECIFIC_ASPECTS)
         return weighted, topic_share, aspects
 
@@ -269,7 +272,11 @@ class ExtractiveComposer:
             have = set(content_terms(best.text) + content_terms(" ".join(best.section)))
             lacking = [t for t in salient if not self._covered(request, t, have)]
             found = [t for t in salient if t not in lacking]
-            names = _words_for(request.corrected + " " + " ".join(request.borrowed_topics), lacking)
+            if request.refers_back and request.borrowed_topics:
+                referent = request.borrowed_topics[0]  # the earlier question's own words come first
+                if not matches(referent, have):
+                    lacking.append(referent)
+            names = _words_for(request.corrected + " " + request.query, lacking)
             if found and names:
                 text = (
                     f"The indexed guidelines do not cover this question: no passage addresses "

@@ -108,6 +108,7 @@ class Assistant:
             query=resolution.query,
             alternatives=understood.alternatives(),
             borrowed_topics=tuple(b for b in resolution.borrowed if b in self.topics),
+            refers_back=resolution.reason == "pronoun",
             topics=self.topics,
             vocabulary_terms=self.vocabulary_terms,
             article=article,

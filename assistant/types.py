@@ -19,6 +19,7 @@ class Request:
     query: str  # the retrieval query (text, plus what a follow-up borrowed)
     alternatives: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # term -> terms meaning it too
     borrowed_topics: tuple[str, ...] = ()  # topic terms a follow-up took from earlier turns
+    refers_back: bool = False  # the question points back with a pronoun ("Is it safe?")
     topics: frozenset[str] = frozenset()  # the corpus's topic vocabulary (converse.topic_vocabulary)
     vocabulary_terms: frozenset[str] = frozenset()  # drugs and classes the query vocabulary names
     article: str | None = None  # the article open, if any

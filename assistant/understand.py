@@ -140,9 +140,9 @@ def _norm(term: str) -> str:
     return " ".join(term.lower().split())
 
 
-def describe(expansions: Iterable[Expansion]) -> str:
-    """One line for people: `tretment -> treatment; TNBC = triple-negative breast cancer`."""
+def describe(expansions: Iterable[Mapping[str, str]], limit: int = 6) -> str:
+    """One line for people, from `Understood.as_dict()["expansions"]`: `tretment → treatment; TNBC = ...`."""
     parts = []
-    for e in expansions:
-        parts.append(f"{e.term} -> {e.adds}" if e.kind == "spelling" else f"{e.term} = {e.adds}")
+    for e in list(expansions)[:limit]:
+        parts.append(f"{e['term']} → {e['adds']}" if e["kind"] == "spelling" else f"{e['term']} = {e['adds']}")
     return "; ".join(parts)

@@ -86,7 +86,16 @@ def test_follow_up_in_the_same_chat_uses_the_earlier_turn(app):
     )
     at = ask(at, "What loading dose is used?")
     assert len(at.chat_message) == 4
-    assert "4 mg/kg IV over 90 minutes" in plain(at.chat_message[3].markdown[0].value)
+    reply = at.chat_message[3]
+    assert "4 mg/kg IV over 90 minutes" in plain(reply.markdown[0].value)
+    assert texts(reply.caption)[0] == (
+        "Answered as a follow-up to: “What is the first-line treatment for HER2-positive metastatic breast cancer?”"
+    )
+    # A new topic is answered as asked, and what the question was read as is shown.
+    at = ask(at, "can chemo be given in pregnancy?")
+    reading = texts(at.chat_message[5].caption)[0]
+    assert "follow-up" not in reading and reading.startswith("Read as: chemo = chemotherapy")
+    assert "first 3 months of pregnancy" in plain(at.chat_message[5].markdown[0].value)
 
 
 def test_out_of_scope_question_abstains_with_reason_and_disclaimer(app):
