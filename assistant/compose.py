@@ -66,7 +66,7 @@ GENERIC_ASPECTS = frozenset(
 )
 GENERIC_WEIGHT = 0.25
 SPECIFIC_ASPECTS = frozenset(
-    content_terms("dose doses dosing dosage schedule duration interval frequency long years months weeks cutoff")
+    content_terms("dose doses dosing dosage schedule duration interval frequency years months weeks cutoff")
 )
 LEAD_BONUS = 0.05  # a section's first sentence usually states its key claim
 # A word the corpus never uses is named in an abstention only when it looks like what a question is about:
@@ -197,6 +197,10 @@ class ExtractiveComposer:
                 return bool(after) and not aspect and self._known(request, after[0])
         return False
 
+    def _is_topic(self, request: Request, term: str) -> bool:
+        """A topic term, or one whose vocabulary alternative is ("pregnant" ~ "pregnancy")."""
+        return any(all(x in request.topics for x in alt) for alt in self._alternatives(request, term))
+
     def _weight(self, request: Request, term: str) -> float:
         """idf of the term, or of the most specific word of the alternative the corpus knows it by."""
         if self.weights.df.get(term, 0) > 0:
@@ -224,7 +228,7 @@ class ExtractiveComposer:
         borrowed = [
             t for t in request.borrowed_topics if t not in salient and self.weights.df.get(t, 0) / n <= UBIQUITOUS
         ]
-        topic_hits = [t in covered for t in salient if t in request.topics]
+        topic_hits = [t in covered for t in salient if self._is_topic(request, t)]
         if borrowed:
             weight = 0.5 * (total / len(salient) if salient else 1.0)
             total += weight
@@ -312,10 +316,13 @@ class ExtractiveComposer:
             self._covered(request, t, set(content_terms(c.text) + content_terms(" ".join(c.passage.section))))
             for c in chosen
         )]
+        # Named only when the corpus lacks the word altogether ("bisphosphonates vs denosumab"): a word the
+        # corpus has in other words than the quoted sentences' would be a false "not addressed".
+        missing = [t for t in missing if not self._known(request, t)]
         names = _words_for(request.corrected, missing)
         text = " ".join(parts)
-        if names and evidence[0].overlap < 1.0:
-            text += f" The indexed guidelines do not address {_join(names)} here."
+        if names:
+            text += f" The indexed guidelines do not mention {_join(names)}."
         return Answer(
             question=request.question,
             text=text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from indexer.settings import Settings
@@ -77,9 +78,12 @@ class Assistant:
             understood = self.understanding(text.strip())
             return understood.corrected, understood.text
 
-        return resolve_conversation(
+        resolution = resolve_conversation(
             turn(question), [turn(h) for h in history], self.settings.retrieval.history_turns, self.topics
         )
+        if resolution.of is not None and history:
+            resolution = replace(resolution, of=history[-1].strip())  # as the clinician typed it
+        return resolution
 
     def query_for(self, question: str, history: Sequence[str] = ()) -> str:
         return self.resolve(question, history).query

@@ -113,8 +113,8 @@ class Understanding:
             low = word.lower()
             if len(low) < 4 or low in _LEAVE_ALONE or low in self._vocabulary_words:
                 continue
-            if self.known.get(stem(low), 0) > 0:
-                continue
+            if self.known.get(stem(low), 0) > 0 or _common_english(low):
+                continue  # a real word ("live") is not a misspelling of a corpus word ("line")
             best = self._closest(low)
             if best is not None:
                 out.append(Expansion(word, best, "spelling", "corpus"))
@@ -136,6 +136,15 @@ class Understanding:
         return best[2] if best else None
 
 
+COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: a word used at least once per million words is not a typo
+
+
+def _common_english(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= COMMON_ZIPF
+
+
 def _norm(term: str) -> str:
     return " ".join(term.lower().split())
 
@@ -143,6 +152,6 @@ def _norm(term: str) -> str:
 def describe(expansions: Iterable[Mapping[str, str]], limit: int = 6) -> str:
     """One line for people, from `Understood.as_dict()["expansions"]`: `tretment → treatment; TNBC = ...`."""
     parts = []
-    for e in list(expansions)[:limit]:
+    for e in [e for e in expansions if e["kind"] != "synonym"][:limit]:  # synonyms would be noise to a reader
         parts.append(f"{e['term']} → {e['adds']}" if e["kind"] == "spelling" else f"{e['term']} = {e['adds']}")
     return "; ".join(parts)

@@ -86,9 +86,12 @@ def keyword_query(text: str) -> str | None:
 
 
 def matches(term: str, have: Iterable[str]) -> bool:
-    """Equal, or one a prefix of the other when both are long ("protect" ~ "protective")."""
+    """Equal, or one a prefix of the other when both are long ("protect" ~ "protective"), or sharing their
+    first seven letters ("metastases" ~ "metastatic", which the light stemmer leaves apart)."""
     for h in have:
         if h == term or (min(len(h), len(term)) >= 5 and (h.startswith(term) or term.startswith(h))):
+            return True
+        if min(len(h), len(term)) >= 8 and h[:7] == term[:7]:
             return True
     return False
 
