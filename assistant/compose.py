@@ -299,6 +299,10 @@ class ExtractiveComposer:
             )
 
         chosen = self._choose(request, evidence)
+        if not chosen:  # every sentence was a heading fragment or about the other subgroup
+            return self._abstain(
+                request, passages, disclaimer, NOT_COVERED, "the evidence speaks only of another subgroup"
+            )
         numbers: dict[str, int] = {}
         used: dict[str, list[UsedSentence]] = {}
         parts = []
@@ -312,13 +316,9 @@ class ExtractiveComposer:
             parts.append(f"{label}{c.text} [{n}]")
         by_id = {p.chunk_id: p for p in evidence}
         citations = [Citation(n, by_id[cid], tuple(used[cid])) for cid, n in numbers.items()]
-        missing = [t for t in salient if t not in GENERIC_ASPECTS and not any(
-            self._covered(request, t, set(content_terms(c.text) + content_terms(" ".join(c.passage.section))))
-            for c in chosen
-        )]
         # Named only when the corpus lacks the word altogether ("bisphosphonates vs denosumab"): a word the
         # corpus has in other words than the quoted sentences' would be a false "not addressed".
-        missing = [t for t in missing if not self._known(request, t)]
+        missing = [t for t in salient if t not in GENERIC_ASPECTS and not self._known(request, t)]
         names = _words_for(request.corrected, missing)
         text = " ".join(parts)
         if names:

@@ -209,3 +209,9 @@ def test_semantic_weight_lets_the_sentence_that_means_the_answer_lead():
     assert led.text.startswith(second)
     lexical = ExtractiveComposer(WEIGHTS, AnswerSettings(semantic_weight=0.0), meaning).compose(asked, passages, "d")
     assert lexical.text.startswith(first)  # equal term scores: the sentence standing first leads
+
+
+def test_evidence_only_about_the_other_subgroup_is_an_abstention_not_an_empty_answer():
+    other = [passage(0, ["Postmenopausal HER2-negative disease starts with an aromatase inhibitor."])]
+    answer = ExtractiveComposer(WEIGHTS, AnswerSettings()).compose(request("first treatment HER2-positive"), other, "d")
+    assert answer.abstained and answer.text == "The indexed guidelines do not cover this question."
