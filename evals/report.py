@@ -79,6 +79,9 @@ def write_report(result: dict, out: Path) -> None:
     lc = variants.get("langchain")
     if lc:
         lines += ["", f"Default LangChain built its in-memory index of {lc['splits']} splits in {lc['build_s']} s."]
+    naive = variants.get("naive-rrf")
+    if naive:
+        lines += ["", f"Naive RRF built its in-memory index of {naive['units']} units in {naive['build_s']} s."]
     lines += ["", "Plots: `recall_at_k.png`, `latency.png`. Per question: `per_question.jsonl`.", ""]
     (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
 

@@ -16,7 +16,7 @@ from indexer.settings import Settings
 
 from . import metrics as m
 from .dataset import Dataset, load_dataset, select_split
-from .variants import OUR_MODES, VARIANTS, DefaultLangChain, OurRetriever, Ranking
+from .variants import OUR_MODES, VARIANTS, DefaultLangChain, NaiveRRF, OurRetriever, Ranking
 
 K = 10
 EMBED_SAMPLE = 30  # questions embedded one at a time to measure real per-question embedding latency
@@ -161,6 +161,15 @@ def _rank_all(variant, assistant, dataset: Dataset, queries, vectors, articles, 
         ranker = OurRetriever(assistant.retriever, variant)
         items = _progress(range(len(queries)), progress, variant)
         return [ranker.rank(queries[i], vectors[i], articles[i], K) for i in items], {}
+    if variant == "naive-rrf":
+        peer = NaiveRRF(assistant.index, progress=progress)
+        texts = [q.text for q in dataset.queries]  # the message as typed: a naive pipeline rewrites nothing
+        t = time.perf_counter()
+        peer_vectors = peer.embed_queries(texts)
+        embed_ms = (time.perf_counter() - t) * 1000 / len(texts)
+        items = _progress(range(len(texts)), progress, variant)
+        rankings = [peer.rank(texts[i], peer_vectors[i], K) for i in items]
+        return rankings, {"build_s": round(peer.build_s, 1), "units": len(peer.ids), "embed_batched_mean_ms": embed_ms}
     lc = DefaultLangChain(assistant.index, include_headings=include_headings)
     t = time.perf_counter()
     lc_vectors = lc.embed_queries(queries)

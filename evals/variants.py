@@ -1,6 +1,7 @@
-"""The systems an evaluation compares: our retriever in its three modes, and the pipeline a team would
+"""The systems an evaluation compares: our retriever in its three modes, the pipeline a team would
 otherwise ship ("default LangChain": RecursiveCharacterTextSplitter 1000/200, langchain_community FAISS,
-the same embedding model), built in memory from the same index's documents."""
+the same embedding model), and the consumer set's naive baseline (reciprocal-rank fusion, k=60, of BM25
+and dense retrieval over whole sections), both built in memory from the same index's documents."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from assistant.retrieve import Retriever
 from indexer.embed import resolve_model
 
 OUR_MODES = ("hybrid", "dense", "bm25")
-VARIANTS = (*OUR_MODES, "langchain")
+VARIANTS = (*OUR_MODES, "langchain", "naive-rrf")
 
 
 @dataclass
@@ -98,3 +99,80 @@ class DefaultLangChain:
             last = max(0, bisect.bisect_left(starts, d.metadata["start_index"] + len(d.page_content)) - 1)
             sections.extend(ids[first : last + 1])
         return Ranking(sections, (time.perf_counter() - started) * 1000)
+
+
+def rrf(rankings: Sequence[Sequence[int]], k: int) -> list[tuple[int, float]]:
+    """Reciprocal-rank fusion with equal weights: each item scores the sum of 1 / (k + rank) over the
+    rankings it appears in (ranks from 1); best first, ties to the lower item as our retriever does."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+class NaiveRRF:
+    """The baseline the consumer set is measured against: every section (a MedQuAD QA pair: its question
+    heading and its answer) is one unit, ranked by BM25 (bm25s; lower-cased words, English stopwords, no
+    stemming) and by the cosine of the whole unit's embedding with the index's own model (which truncates
+    at its 256 word pieces, as a naive pipeline does), fused by reciprocal rank with k=60, equal weights.
+
+    It reads the user's message as typed: none of our spelling, vocabulary or follow-up handling.
+    """
+
+    RRF_K = 60
+    CANDIDATES = 100  # from each list before fusion; deeper than our hybrid's default, so never the limit
+
+    def __init__(self, index: SearchIndex, *, progress: bool = False) -> None:
+        import bm25s
+        from bm25s.tokenization import Tokenizer
+
+        started = time.perf_counter()
+        self.ids: list[str] = []
+        texts: list[str] = []
+        for doc_id in index.documents:
+            text = index.document_text(doc_id)
+            for s in index.sections(doc_id):
+                if s["start"] is None:
+                    continue
+                body = text[s["start"] : s["end"]].strip()
+                unit = f"{s['heading']}\n{body}".strip() if s["heading"] else body
+                if unit:
+                    self.ids.append(s["id"])
+                    texts.append(unit)
+        self.embedder = index.embedder
+        self.tokenizer = Tokenizer(lower=True, stopwords="en")
+        corpus = self.tokenizer.tokenize(texts, update_vocab=True, return_as="tuple", show_progress=False)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+        self.vectors = self.embedder.encode(texts, progress=progress)
+        self.build_s = time.perf_counter() - started
+
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        return self.embedder.encode(list(queries))
+
+    def rank(self, query: str, vector: np.ndarray, k: int) -> Ranking:
+        started = time.perf_counter()
+        fused = rrf([self._bm25(query, self.CANDIDATES), self._dense(vector, self.CANDIDATES)], self.RRF_K)
+        sections = [self.ids[unit] for unit, _ in fused[:k]]
+        return Ranking(sections, (time.perf_counter() - started) * 1000)
+
+    def _bm25(self, query: str, n: int) -> list[int]:
+        """Units that share a word with the query, best first (a query of stopwords or unseen words: none)."""
+        (ids,) = self.tokenizer.tokenize(
+            [query], update_vocab=False, return_as="ids", show_progress=False, allow_empty=False
+        )
+        if not ids:
+            return []
+        scores = self.bm25.get_scores_from_ids(ids)
+        return _top(scores, n, positive=True)
+
+    def _dense(self, vector: np.ndarray, n: int) -> list[int]:
+        return _top(self.vectors @ np.asarray(vector, dtype="float32"), n, positive=False)
+
+
+def _top(scores: np.ndarray, n: int, *, positive: bool) -> list[int]:
+    """Indexes of the n highest scores, best first, ties to the lower index."""
+    top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+    order = sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
+    return [i for i in order if scores[i] > 0] if positive else order

@@ -51,7 +51,7 @@ def test_run_writes_metrics_rows_report_and_plots(medquad_run):
     run = tmp / "run"
     for name in ("metrics.json", "per_question.jsonl", "report.md", "recall_at_k.png", "latency.png"):
         assert (run / name).stat().st_size > 0, name
-    assert set(result["variants"]) == {"hybrid", "dense", "bm25", "langchain"}
+    assert set(result["variants"]) == {"hybrid", "dense", "bm25", "langchain", "naive-rrf"}
     assert result["headings_indexed"] is False
     report = (run / "report.md").read_text()
     assert "section headings in the indexed text: **no**" in report and "| langchain |" in report
