@@ -9,7 +9,6 @@ import csv
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -35,13 +34,10 @@ def problem(msg: str) -> None:
 
 
 def slug(text: str, max_len: int = 60) -> str:
-    """The indexer's section slug: ASCII-folded, lowercase, non-alphanumerics to '-', cut at 60."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(s) > max_len:
-        cut = s[: max_len + 1].rsplit("-", 1)[0]
-        s = cut if len(cut) >= max_len // 2 else s[:max_len]
-    return s.strip("-") or "untitled"
+    """The indexer's section slug (cut at 60 characters for section ids)."""
+    from indexer.text import slug as indexer_slug
+
+    return indexer_slug(text, max_len)
 
 
 def clean(text: str) -> str:
