@@ -116,7 +116,8 @@ class Understanding:
             if self.known.get(stem(low), 0) > 0 or _common_english(low):
                 continue  # a real word ("live") is not a misspelling of a corpus word ("line")
             best = self._closest(low)
-            if best is not None:
+            # A much shorter match is a stem ("noticed" is indexed as "notic"): not a word to show or search.
+            if best is not None and len(best) >= len(low) - 1:
                 out.append(Expansion(word, best, "spelling", "corpus"))
         return out
 

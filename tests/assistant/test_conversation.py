@@ -101,3 +101,9 @@ def test_every_answer_of_a_conversation_carries_the_disclaimer(assistant):
         answer = assistant.ask(question, history, MBC)
         assert answer.disclaimer == assistant.settings.disclaimer
         history.append(question)
+
+
+def test_a_misspelt_ordinary_word_is_not_replaced_by_a_stem(assistant):
+    """The index keeps stems ("diagnosed" -> "diagnos"); a correction must be a word a reader recognises."""
+    understood = assistant.understanding("I was diagnozed with a lump, is tretment needed?")
+    assert [(e.term, e.adds) for e in understood.expansions if e.kind == "spelling"] == [("tretment", "treatment")]
