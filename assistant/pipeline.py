@@ -18,7 +18,7 @@ from .index import SearchIndex
 from .rerank import Reranker
 from .retrieve import Retriever
 from .types import Answer, Request
-from .understand import Understanding
+from .understand import Understanding, Understood
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -72,14 +72,23 @@ class Assistant:
             t for e in self.index.vocabulary if e.kind in ("class", "member") for t in content_terms(e.term)
         )
 
-    def resolve(self, question: str, history: Sequence[str] = ()) -> Resolution:
-        """How `question` is read after `history`: spelling and vocabulary first, then follow-up or new topic."""
-        def turn(text: str) -> tuple[str, str]:
-            understood = self.understanding(text.strip())
-            return understood.corrected, understood.text
+    def resolve(
+        self, question: str, history: Sequence[str] = (), understood: Understood | None = None
+    ) -> Resolution:
+        """How `question` is read after `history`: spelling and vocabulary first, then follow-up or new topic.
 
+        `understood`, when given, is `self.understanding(question)` already computed by the caller.
+        """
+
+        def turn(u: Understood) -> tuple[str, str]:
+            return u.corrected, u.text
+
+        current = understood or self.understanding(question.strip())
         resolution = resolve_conversation(
-            turn(question), [turn(h) for h in history], self.settings.retrieval.history_turns, self.topics
+            turn(current),
+            [turn(self.understanding(h.strip())) for h in history],
+            self.settings.retrieval.history_turns,
+            self.topics,
         )
         if resolution.of is not None and history:
             resolution = replace(resolution, of=history[-1].strip())  # as the clinician typed it
@@ -102,7 +111,7 @@ class Assistant:
         history = [check_question(h, self.settings.answer.max_question_chars) for h in history]
         self.check_article(article)
         understood = self.understanding(question)
-        resolution = self.resolve(question, history)
+        resolution = self.resolve(question, history, understood)
         found = self.retriever.search(resolution.query, article=article, query_vector=query_vector)
         t = time.perf_counter()
         request = Request(
