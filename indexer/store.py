@@ -276,11 +276,13 @@ class IndexReader:
     folder meanwhile cannot pair these vectors with another build's rows (open files stay readable).
     """
 
-    def __init__(self, index_dir: Path, *, verify: bool = True) -> None:
+    def __init__(self, index_dir: Path, *, verify: bool = True, any_keywords: bool = False) -> None:
+        """`any_keywords`: open an index whose keyword terms another definition made (a build reusing its
+        vectors and passages, which do not depend on them); searching it would be wrong."""
         self.path = Path(index_dir)
         self.manifest = read_manifest(self.path)
         self.rebuild = rebuild_command(self.path, self.manifest.corpus.paths)
-        if self.manifest.keywords != keyword_spec():
+        if self.manifest.keywords != keyword_spec() and not any_keywords:
             raise IndexMismatch(
                 f"{self.path} was built with another keyword tokenizer (terms version "
                 f"{self.manifest.keywords.get('terms_version')}, this code uses {keyword_spec()['terms_version']}); "
@@ -518,7 +520,7 @@ def read_previous(index_dir: Path, model_id: str, chunker: dict, parser_version:
     exactly these chunks again). A missing, foreign or damaged old index only means nothing to reuse:
     it is verified like any other, so damage is never carried into the new build."""
     try:
-        reader = IndexReader(index_dir)
+        reader = IndexReader(index_dir, any_keywords=True)  # vectors and passages do not depend on terms
     except (IndexMissing, IndexMismatch):
         return PreviousBuild()
     try:

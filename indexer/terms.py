@@ -5,6 +5,7 @@ refuses an index whose keyword table was built with another definition."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import re
@@ -30,7 +31,7 @@ STOPWORDS = frozenset(
 @lru_cache(maxsize=65536)  # the same words recur across every chunk of a build
 def stem(word: str) -> str:
     """A deliberately light stem: plural and verb endings only, so drug names and units survive."""
-    if len(word) > 4 and word.endswith("ies"):
+    if len(word) > 4 and word.endswith(("ies", "ied")):  # "biopsies", "biopsied" -> "biopsy"
         return word[:-3] + "y"
     if len(word) > 5 and word.endswith("ing"):
         return word[:-3]
@@ -42,7 +43,7 @@ def stem(word: str) -> str:
 
 
 # Bump when words(), STOPWORDS' role or stem() change what a term is: indexes built before are refused.
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 # What the FTS5 table is told: terms are already lowercased and stemmed, so it only splits on spaces
 # ('.' and '/' are part of terms such as "2.5" and "mg/kg").
 FTS_TOKENIZER = "unicode61 tokenchars './'"
@@ -86,14 +87,26 @@ def keyword_query(text: str) -> str | None:
 
 
 def matches(term: str, have: Iterable[str]) -> bool:
-    """Equal, or one a prefix of the other when both are long ("protect" ~ "protective"), or sharing their
-    first seven letters ("metastases" ~ "metastatic", which the light stemmer leaves apart)."""
+    """Equal, or one a prefix of the other when both are long ("protect" ~ "protective") and the rest is not
+    a word of its own ("breast" is not "breastfeed"), or sharing their first seven letters ("metastases" ~
+    "metastatic", which the light stemmer leaves apart)."""
     for h in have:
-        if h == term or (min(len(h), len(term)) >= 5 and (h.startswith(term) or term.startswith(h))):
+        if h == term:
             return True
+        if min(len(h), len(term)) >= 5 and (h.startswith(term) or term.startswith(h)):
+            if not _word_of_its_own(max(h, term, key=len)[min(len(h), len(term)) :]):
+                return True
         if min(len(h), len(term)) >= 8 and h[:7] == term[:7]:
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _word_of_its_own(rest: str) -> bool:
+    """What a compound adds to its first word ("feed" in "breastfeed"), not a suffix ("ive", "ion")."""
+    from wordfreq import zipf_frequency
+
+    return len(rest) >= 4 and zipf_frequency(rest, "en") >= 3.5
 
 
 class TermWeights:
@@ -102,6 +115,22 @@ class TermWeights:
     def __init__(self, df: Mapping[str, int], n_chunks: int) -> None:
         self.df = df
         self.n = max(n_chunks, 1)
+        self._long: list[str] | None = None  # terms of 5+ letters, sorted, for prefix matches
+
+    def knows(self, term: str) -> bool:
+        """The corpus has the term, or a term it `matches` ("progression" ~ "progress")."""
+        if self.df.get(term, 0) > 0:
+            return True
+        if len(term) < 5:
+            return False
+        if self._long is None:
+            self._long = sorted(t for t in self.df if len(t) >= 5)
+        i = bisect.bisect_left(self._long, term[:5])
+        while i < len(self._long) and self._long[i].startswith(term[:5]):
+            if matches(term, [self._long[i]]):
+                return True
+            i += 1
+        return False
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))

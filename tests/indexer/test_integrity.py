@@ -203,3 +203,15 @@ def test_an_index_with_another_keyword_definition_is_stale_and_refused(sample_in
     err = capsys.readouterr().err
     assert "was built with another keyword tokenizer (terms version 1, this code uses" in err
     assert f"--corpus {ROOT / 'corpus'}" in err
+
+
+def test_a_rebuild_after_a_keyword_change_reuses_every_vector(sample_index, tmp_path, embedder):
+    """Vectors depend on the passages, not on the keyword terms: a new terms version costs no embedding."""
+    from indexer.build import build_index
+    from indexer.settings import Settings
+
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    edit_manifest(index, lambda m: m["keywords"].update(terms_version=1))
+    report = build_index(Settings(corpus=(ROOT / "corpus",), index=index), embedder=embedder)
+    assert report.embedded == 0 and report.reused == report.chunks > 0
