@@ -22,7 +22,6 @@ from assistant.render import (
     highlighted_passage,
     md_escape,
     reference_line,
-    suggested_questions,
 )
 from assistant.understand import describe
 from indexer.errors import SettingsError
@@ -278,7 +277,7 @@ def chat(assistant, article: dict) -> None:
     turns = chats.setdefault(article["id"], [])
     if not turns:
         st.caption("Suggested questions")
-        for i, q in enumerate(suggested_questions(assistant.index.sections(article["id"]))):
+        for i, q in enumerate(assistant.suggested_questions(article["id"])):
             if st.button(md_escape(q), key=f"suggest:{article['id']}:{i}"):
                 st.session_state["pending"] = q
     for i, (question, answer) in enumerate(turns):

@@ -21,7 +21,6 @@ is a class with the same `compose` plus one line in `COMPOSERS`.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,6 +67,8 @@ GENERIC_WEIGHT = 0.25
 SPECIFIC_ASPECTS = frozenset(
     content_terms("dose doses dosing dosage schedule duration interval frequency years months weeks cutoff")
 )
+ASKED_BY_WH = frozenset(content_terms("age"))  # "what age ...?" wants an age
+FOCUS_WEIGHT = 2.0  # the word a "which ...?" question asks for counts double in a sentence
 LEAD_BONUS = 0.05  # a section's first sentence usually states its key claim
 # A word the corpus never uses is named in an abstention only when it looks like what a question is about:
 # a term of the vocabulary, a word rare in general English (wordfreq's Zipf scale: under ENTITY_ZIPF,
@@ -78,9 +79,10 @@ ENTITY_ZIPF = 4.0
 _DRUG = re.compile(
     r"(mab|nib|lisib|ciclib|platin|taxel|rubicin|mycin|trozole|azole|oxifen|ifene|relin|rorelin|stat|pril|sartan|"
     r"olol|vir|cillin|cycline|floxacin|parin|xaban|gliptin|glutide|tecan|mustine|fosfamide|tabine|fluridine|"
-    r"strant|parib|lutamide|semide|pine|zepam|tinib)$"
+    r"strant|parib|lutamide|semide|pine|zepam|tinib|limus|ciclib|lisib|deruxtecan|vedotin|govitecan|tansine)$"
 )
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
+_MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish)$")
 _HEAD = r"(cancers?|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
 
 OUT_OF_SCOPE = 0.8  # sentence score factor for another document's sentences when the open article has evidence
@@ -95,6 +97,10 @@ SUBGROUPS: tuple[tuple[str, str], ...] = (
     (r"hormone receptor[- ]positive|\bhr\+|\ber[- ]?positive", r"triple[- ]negative"),
     (r"early[- ]stage|stage (i|ii|1|2)\b", r"late[- ]stage|stage (iii|iv|3|4)\b|advanced"),
     (r"first[- ]line", r"second[- ]line|later lines?"),
+    (r"node[- ]positive", r"node[- ]negative"),
+    (r"(?<!after the )(first|1st) (trimester|(3|three) months)|early pregnancy",
+     r"(second|third|2nd|3rd) trimester|after the (first|1st) ((3|three) months|trimester)|later in pregnancy"),
+    (r"estrogen[- ]only|estrogen alone", r"combin\w* (hormone|hrt)|estrogen (with|plus) progest"),
 )
 _SUBGROUPS = [
     (re.compile(x, re.I), re.compile(y, re.I)) for a, b in SUBGROUPS for x, y in ((a, b), (b, a))
@@ -117,6 +123,7 @@ class _Candidate:
     passage: Passage
     span: tuple[int, int]
     text: str
+    factor: float = 1.0  # below 1 for a sentence about what an "anything else?" follow-up moves beyond
 
 
 class ExtractiveComposer:
@@ -130,46 +137,51 @@ class ExtractiveComposer:
         self.settings = settings or AnswerSettings()
         self.encode = encode  # sentence embeddings for semantic ranking; None: terms alone
         self._vectors: dict[str, np.ndarray] = {}  # sentence text -> unit vector, bounded
-        self._sorted: list[str] | None = None  # corpus terms of 5+ letters, for prefix matches
 
     # -- coverage ----------------------------------------------------------------------------------
 
     def _salient(self, request: Request) -> dict[str, float]:
-        """Terms the evidence must hold, with their weights: the question's own (idf), then terms a
-        follow-up borrowed that name its topic (half weight: "Is it safe?" is about the drug before)."""
+        """Terms the evidence must hold, with their weights (idf). Generic aspects and what the question
+        states about the patient ("at 8 weeks", "started at 10") weigh little: the evidence need not repeat
+        them."""
         n = max(self.weights.n, 1)
+        stated = _stated(request.corrected)
         own = {}
         for t in content_terms(request.corrected):
             if t in QUESTION_WORDS or self.weights.df.get(t, 0) / n > UBIQUITOUS:
                 continue
-            if not self._known(request, t) and not self._entity_like(request, t):
+            if not self._known(request, t) and (t in stated or not self._entity_like(request, t)):
                 continue  # an unknown ordinary word says nothing the evidence must repeat
-            own[t] = self._weight(request, t) * (GENERIC_WEIGHT if t in GENERIC_ASPECTS else 1.0)
+            light = t in GENERIC_ASPECTS or t in stated
+            own[t] = self._weight(request, t) * (GENERIC_WEIGHT if light else 1.0)
         return own
+
+    def _asked_aspects(self, request: Request, salient: dict[str, float]) -> frozenset[str]:
+        """What the answer must speak of: the specific aspects the question asks for ("dose", "how many
+        years"), not ones it states, and "what age" (a "which ...?" noun in general is no requirement: "which
+        regimen" is answered by a sentence naming the regimen, not the word)."""
+        stated = _stated(request.corrected)
+        focus = _focus(request.corrected)
+        wanted = SPECIFIC_ASPECTS | ({focus} & ASKED_BY_WH)
+        return frozenset(t for t in salient if t in wanted and t not in stated and self.weights.knows(t))
 
     def _alternatives(self, request: Request, term: str) -> list[tuple[str, ...]]:
         return [(term,), *request.alternatives.get(term, [])]
 
     def _covered(self, request: Request, term: str, have: Sequence[str] | set[str]) -> bool:
-        return any(all(matches(x, have) for x in alt) for alt in self._alternatives(request, term))
+        """The passage says the term, or all of an alternative's words but those in most passages ("TNBC"
+        is said by "triple-negative" in a breast cancer corpus)."""
+        for alt in self._alternatives(request, term):
+            specific = [x for x in alt if not self._ubiquitous(x)] or list(alt)
+            if all(matches(x, have) for x in specific):
+                return True
+        return False
+
+    def _ubiquitous(self, term: str) -> bool:
+        return self.weights.df.get(term, 0) / self.weights.n > UBIQUITOUS
 
     def _known(self, request: Request, term: str) -> bool:
-        return any(all(self._in_corpus(x) for x in alt) for alt in self._alternatives(request, term))
-
-    def _in_corpus(self, term: str) -> bool:
-        """The corpus has the term, or a word it matches ("protect" ~ "protective", see terms.matches)."""
-        if self.weights.df.get(term, 0) > 0:
-            return True
-        if len(term) < 5:
-            return False
-        if self._sorted is None:
-            self._sorted = sorted(t for t in self.weights.df if len(t) >= 5)
-        i = bisect.bisect_left(self._sorted, term[:5])
-        while i < len(self._sorted) and self._sorted[i].startswith(term[:5]):
-            if matches(term, [self._sorted[i]]):
-                return True
-            i += 1
-        return False
+        return any(all(self.weights.knows(x) for x in alt) for alt in self._alternatives(request, term))
 
     def _entity_like(self, request: Request, term: str) -> bool:
         """Whether a word the corpus lacks is what the question is about (see ENTITY_ZIPF), not a modifier
@@ -180,6 +192,8 @@ class ExtractiveComposer:
             return False
         if _DRUG.search(term) or _DISEASE.search(term):
             return True
+        if _MODIFIER.search(term):
+            return False  # "favourable", "nastier", "painful": what is asked about is the word they qualify
         if self._modifies_known(request, term):
             return False
         if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
@@ -210,7 +224,9 @@ class ExtractiveComposer:
             return self.weights.idf(term)
         return max(max(self.weights.idf(x) for x in alt) for alt in known)
 
-    def coverage(self, request: Request, salient: dict[str, float], have: Sequence[str]) -> tuple[float, float, bool]:
+    def coverage(
+        self, request: Request, salient: dict[str, float], have: Sequence[str], asked: frozenset[str] = frozenset()
+    ) -> tuple[float, float, bool]:
         """How much of the question a passage holds: (its idf-weighted share of the salient terms, its share
         of the question's topics, whether it holds every specific aspect asked).
 
@@ -234,11 +250,11 @@ class ExtractiveComposer:
             total += weight
             earlier = any(matches(t, have_set) for t in borrowed)
             held += weight if earlier else 0.0
-            if request.refers_back:
-                topic_hits.append(earlier)  # what "it" refers to is a topic of the question too
+        if request.refers_back and request.subject:  # what "it" points at is a topic of the question too
+            topic_hits.append(any(matches(t, have_set) for t in request.subject))
         weighted = held / total if total else 1.0
         topic_share = sum(topic_hits) / len(topic_hits) if topic_hits else 1.0
-        aspects = all(t in covered for t in salient if t in SPECIFIC_ASPECTS)
+        aspects = all(t in covered for t in asked)
         return weighted, topic_share, aspects
 
     # -- composing ---------------------------------------------------------------------------------
@@ -246,19 +262,28 @@ class ExtractiveComposer:
     def compose(self, request: Request, passages: list[Passage], disclaimer: str) -> Answer:
         s = self.settings
         salient = self._salient(request)
+        for compound in _compounds(request.corrected, passages):
+            salient[compound] = self.weights.idf(compound)  # "HER2-low": each word known, the status not
+        asked = self._asked_aspects(request, salient)
         own_weight = sum(salient.values())
         unknown = [t for t in salient if not self._known(request, t)]
         unknown_share = sum(salient[t] for t in unknown) / own_weight if own_weight else 0.0
-        answers: dict[str, bool] = {}
-        for p in passages:
-            weighted, topics, aspects = self.coverage(
-                request, salient, content_terms(p.text) + content_terms(" ".join(p.section))
-            )
-            p.overlap = min(weighted, topics) if aspects else 0.0
-            answers[p.chunk_id] = (
-                p.dense >= s.min_dense and weighted >= s.min_coverage and topics >= s.min_topics and aspects
-            )
-        if unknown and unknown_share >= s.max_unknown:
+        # A drug the corpus never names: nothing it says is about that drug, however much else is asked.
+        drug = any(self._drug(request, t) for t in unknown)
+        clauses = _clauses(request.corrected)
+        unmentioned: list[str] = []
+        if unknown and (unknown_share >= s.max_unknown or drug) and len(clauses) > 1:
+            # A question of several parts ("bisphosphonates vs denosumab?", "... ? and can she breastfeed?")
+            # is answered in the parts the corpus knows; the others are named.
+            unmentioned = [
+                t for c in clauses if self._unmentioned(request, salient, c) for t in salient if t.lower() in _keys(c)
+            ]
+            unmentioned = [t for t in unmentioned if t in unknown]
+            if any(not self._unmentioned(request, salient, c) for c in clauses):
+                salient = {t: w for t, w in salient.items() if t not in unmentioned}
+                unknown = [t for t in unknown if t not in unmentioned]
+                unknown_share, drug = 0.0, False
+        if unknown and (unknown_share >= s.max_unknown or drug):
             names = _words_for(request.corrected, unknown)
             return self._abstain(
                 request,
@@ -268,6 +293,12 @@ class ExtractiveComposer:
                 f"{_join(names)} {'does' if len(names) == 1 else 'do'} not occur in any indexed passage",
                 missing=names,
             )
+        answers: dict[str, bool] = {}
+        for p in passages:
+            weighted, topics, aspects = self.coverage(request, salient, _terms(p), asked)
+            p.overlap = min(weighted, topics) if aspects else 0.0
+            lexical = weighted >= s.min_coverage and topics >= s.min_topics and aspects
+            answers[p.chunk_id] = lexical and (p.dense >= s.min_dense or self._sentence_dense(request, p))
         evidence = [p for p in passages if answers[p.chunk_id]][: s.max_passages]
         if not evidence:
             best = max(passages, key=lambda p: (p.overlap, p.dense), default=None)
@@ -276,10 +307,8 @@ class ExtractiveComposer:
             have = set(content_terms(best.text) + content_terms(" ".join(best.section)))
             lacking = [t for t in salient if not self._covered(request, t, have)]
             found = [t for t in salient if t not in lacking]
-            if request.refers_back and request.borrowed_topics:
-                referent = request.borrowed_topics[0]  # the earlier question's own words come first
-                if not matches(referent, have):
-                    lacking.append(referent)
+            if request.refers_back and request.subject and not any(matches(t, have) for t in request.subject):
+                lacking.append(request.subject[0])
             names = _words_for(request.corrected + " " + request.query, lacking)
             if found and names:
                 text = (
@@ -318,11 +347,15 @@ class ExtractiveComposer:
         citations = [Citation(n, by_id[cid], tuple(used[cid])) for cid, n in numbers.items()]
         # Named only when the corpus lacks the word altogether ("bisphosphonates vs denosumab"): a word the
         # corpus has in other words than the quoted sentences' would be a false "not addressed".
-        missing = [t for t in salient if t not in GENERIC_ASPECTS and not self._known(request, t)]
+        missing = [t for t in salient if t not in GENERIC_ASPECTS and not self._known(request, t)] + unmentioned
         names = _words_for(request.corrected, missing)
         text = " ".join(parts)
         if names:
             text += f" The indexed guidelines do not mention {_join(names)}."
+        unanswered = self._unanswered(request, salient, clauses, evidence, asked)
+        if unanswered:
+            text += f" The indexed guidelines do not answer {_join([f'“{c}”' for c in unanswered])}."
+            names += [w for c in unanswered for w in _words_for(c, [t for t in content_terms(c) if t in salient])]
         return Answer(
             question=request.question,
             text=text,
@@ -339,7 +372,15 @@ class ExtractiveComposer:
         s = self.settings
         asked = [t for t in content_terms(request.corrected) if t not in QUESTION_WORDS]
         borrowed = [t for t in content_terms(request.query) if t not in asked]
-        named = [(a, b) for a, b in _SUBGROUPS if a.search(request.text) and not b.search(request.text)]
+        # Earlier turns' words weigh at most half of what the question asks: "weekly dosing?" after a
+        # first-line question is answered by the weekly dose, not by another first-line sentence.
+        weight = {t: self._weight(request, t) for t in asked}  # "tnbc" weighs as the words it stands for
+        focus = _focus(request.corrected)
+        if focus in weight:
+            weight[focus] *= FOCUS_WEIGHT
+        cap = 0.5 * sum(weight.values())
+        named = _named_subgroups(request)
+        beyond = _beyond(request)
         candidates: list[_Candidate] = []
         for rank, p in enumerate(evidence):
             heading = content_terms(" ".join(p.section[1:]))
@@ -350,21 +391,30 @@ class ExtractiveComposer:
                 if any(other.search(text) and not side.search(text) for side, other in named):
                     continue  # about the subgroup the question did not ask about
                 have = content_terms(text) + heading
-                own = sum(self.weights.idf(t) for t in asked if self._covered(request, t, have))
-                lexical = own + 0.5 * sum(self.weights.idf(t) for t in borrowed if matches(t, have))
-                candidates.append(_Candidate(0.0, 0.0, lexical, rank, pos, p, (a, b), text))
+                own = sum(weight[t] for t in asked if self._covered(request, t, have))
+                context = 0.5 * sum(self.weights.idf(t) for t in borrowed if matches(t, have))
+                lexical = own + (min(context, cap) if cap else context)
+                candidate = _Candidate(0.0, 0.0, lexical, rank, pos, p, (a, b), text)
+                # "anything else?": what was already discussed comes after
+                candidate.factor = ELSEWHERE if any(matches(t, content_terms(text)) for t in beyond) else 1.0
+                candidates.append(candidate)
         if not candidates:
             return []
-        best_lexical = max(c.lexical for c in candidates) or 1.0
+        # What every candidate holds (a section heading's terms) tells none apart: lexical evidence counts
+        # from the lowest candidate's up, or from half the best when the lowest is that good.
+        top = max(c.lexical for c in candidates)
+        low = min(min(c.lexical for c in candidates), 0.5 * top)
+        spread = (top - low) or 1.0
         semantic = self._semantic(request, [c.text for c in candidates])
         scoped = any(p.in_scope for p in evidence)
         for c, sim in zip(candidates, semantic, strict=True):
             c.semantic = sim
-            c.score = s.semantic_weight * sim + (1 - s.semantic_weight) * c.lexical / best_lexical
+            c.score = s.semantic_weight * sim + (1 - s.semantic_weight) * (c.lexical - low) / spread
             if c.position == 0 and c.passage.chunk_id.endswith("#0"):
                 c.score += LEAD_BONUS
             if scoped and not c.passage.in_scope:
                 c.score *= OUT_OF_SCOPE
+            c.score *= c.factor
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.position))
         best = ranked[0].score
         chosen = [ranked[0]]
@@ -376,6 +426,51 @@ class ExtractiveComposer:
                 chosen.append(c)
         # The best sentence leads; the rest follow in their passages' order, as they stand there.
         return [chosen[0], *sorted(chosen[1:], key=lambda c: (c.rank, c.position))]
+
+    def _unmentioned(self, request: Request, salient: dict[str, float], clause: str) -> bool:
+        """Whether this part of the question names a drug the corpus lacks, or terms it lacks weigh
+        max_unknown of the part."""
+        keys = _keys(clause)
+        part = {t: w for t, w in salient.items() if t.lower() in keys}
+        total = sum(part.values())
+        lacking = [t for t in part if not self._known(request, t)]
+        if any(self._drug(request, t) for t in lacking):
+            return True
+        return not total or sum(part[t] for t in lacking) / total >= self.settings.max_unknown
+
+    def _drug(self, request: Request, term: str) -> bool:
+        """A drug by the vocabulary (a class member, a brand) or by its name's ending."""
+        return bool(_DRUG.search(term)) or term in request.vocabulary_terms
+
+    def _unanswered(
+        self,
+        request: Request,
+        salient: dict[str, float],
+        clauses: list[str],
+        evidence: list[Passage],
+        asked: frozenset[str],
+    ) -> list[str]:
+        """The parts of a question of several parts that no evidence answers (when another part is)."""
+        if len(clauses) < 2:
+            return []
+        s = self.settings
+        out = []
+        for clause in clauses:
+            part = {t: salient[t] for t in content_terms(clause) if t in salient}
+            if not part:
+                continue
+            held = False
+            for p in evidence:
+                weighted, topics, aspects = self.coverage(request, part, _terms(p), asked & set(part))
+                held = held or (weighted >= s.min_coverage and topics >= s.min_topics and aspects)
+            if not held:
+                out.append(clause)
+        return out if len(out) < len(clauses) else []
+
+    def _sentence_dense(self, request: Request, passage: Passage) -> bool:
+        """Whether one of the passage's sentences is close enough to the question in meaning."""
+        texts = [normalize_space(strip_markers(t)) for t in passage.sentence_texts]
+        return max(self._semantic(request, texts), default=0.0) >= self.settings.min_sentence_dense
 
     def _semantic(self, request: Request, texts: list[str]) -> list[float]:
         """Cosine of each sentence to the question (with what a follow-up borrowed); 0 without an encoder."""
@@ -408,6 +503,96 @@ class ExtractiveComposer:
             query=request.query,
             missing=list(missing),
         )
+
+
+# A number the question states about the patient ("at 8 weeks", "started at 10", "a 45yo"), not a dose or
+# a share it asks about ("8 mg/kg", "20%"): with its time unit, a fact the evidence need not repeat.
+_STATED = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?(?:\s*-?\s*(?:weeks?|months?|years?|days?|yo|y/o|year-old|years? old)\b"
+    r"|(?!\.?\d|\s*(?:%|mg|mcg|µg|ml|g\b|units?|iu\b|gy\b|/)))",
+    re.I,
+)
+
+
+def _stated(text: str) -> set[str]:
+    return {t for m in _STATED.finditer(text) for t in content_terms(m.group())}
+
+
+_WH = re.compile(r"\b(?:which|what|whats|what's)\s+([A-Za-z][\w/-]*)", re.I)
+
+
+def _focus(question: str) -> str | None:
+    """The word a "which ...?" or "what ...?" asks for: "which biomarker", "what age" (not "what is")."""
+    m = _WH.search(question)
+    terms = content_terms(m.group(1)) if m else []
+    if not terms or terms[0] in QUESTION_WORDS or terms[0] in GENERIC_ASPECTS:
+        return None
+    return terms[0]
+
+
+def _keys(clause: str) -> set[str]:
+    """The salient keys a part of a question can hold: its terms and its status compounds."""
+    return set(content_terms(clause)) | {m.group().lower() for m in _COMPOUND.finditer(clause)}
+
+
+# A biomarker status compound ("HER2-low", "PD-L1-high", "EGFR-mutant"): its words may each be in the corpus
+# while the status is not; the question is then about something the corpus does not say.
+_COMPOUND = re.compile(
+    r"\b[A-Za-z][A-Za-z0-9/]*-(?:low|high|ultralow|mutant|mutated|amplified|deficient|proficient|null|wild-type)\b",
+    re.I,
+)
+
+
+def _compounds(question: str, passages: Sequence[Passage]) -> list[str]:
+    """Status compounds of the question that no retrieved passage states (hyphen or space between)."""
+    out = []
+    texts = [re.sub(r"[\s-]+", " ", p.text.lower()) for p in passages]
+    for m in _COMPOUND.finditer(question):
+        phrase = re.sub(r"[\s-]+", " ", m.group().lower())
+        if not any(phrase in t for t in texts) and m.group() not in out:
+            out.append(m.group())
+    return out
+
+
+def _terms(p: Passage) -> list[str]:
+    return content_terms(p.text) + content_terms(" ".join(p.section))
+
+
+# Where a question of several parts divides: a further question, "what about", "vs".
+_CLAUSE = re.compile(
+    r"\?\s+|;\s*|\.\s+(?=[A-Za-z])|,?\s*\b(?:and\s+)?(?:what|how)\s+about\b\s*|\s+(?:vs\.?|versus)\s+", re.I
+)
+
+
+def _clauses(text: str) -> list[str]:
+    parts = [re.sub(r"^(and|but|also|so|or|plus)\b\s*", "", p.strip(" ,?."), flags=re.I) for p in _CLAUSE.split(text)]
+    return [p for p in parts if content_terms(p)]
+
+
+def _named_subgroups(request: Request) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """The subgroup pairs (side asked, side to leave out) the question names, or for a follow-up that names
+    neither side, the latest earlier turn that named one ("weekly dosing?" after "HER2+ ... first line?")."""
+    out = []
+    for side, other in _SUBGROUPS:
+        for text in (request.text, *reversed(request.context)):
+            if side.search(text) or other.search(text):
+                if side.search(text) and not other.search(text):
+                    out.append((side, other))
+                break
+    return out
+
+
+_ELSE = re.compile(r"\b(else|other|others|another|besides|apart from|alternatives?|instead)\b", re.I)
+ELSEWHERE = 0.5  # lexical factor for a sentence about the subject an "anything else?" follow-up moves beyond
+
+
+def _beyond(request: Request) -> list[str]:
+    """For "anything else for bone pain?" after a bisphosphonate question: the earlier subject's terms the
+    question does not repeat, whose sentences it has already had."""
+    if not request.context or not _ELSE.search(request.corrected):
+        return []
+    said = content_terms(request.text)  # with its expansions: "mets" says "metastases"
+    return [t for t in request.subject if not matches(t, said)]
 
 
 def _zipf(word: str) -> float:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.terms import content_terms
 
@@ -33,9 +33,12 @@ _NEW_TOPIC = re.compile(
 )
 _BACK_REFERENCE = re.compile(
     r"\b(it|its|this|that|these|those|they|them|their|there|such|same|the drug|the dose|the regimen|"
-    r"the same|she|he|her|his)\b",
+    r"the same)\b",
     re.I,
 )
+# "she", "her", "he", "his" point at the patient, not at what was discussed: a question that names a topic
+# of its own ("is thermography an alternative for her?") starts it; one that does not continues.
+_PATIENT = re.compile(r"\b(she|he|her|him|his|hers|she's|he's)\b", re.I)
 MIN_SELF_CONTAINED_TERMS = 4
 
 # Words that name an aspect of a topic, not a topic: a question made of these and nothing else is about
@@ -65,10 +68,13 @@ class Resolution:
 
     query: str
     followup: bool
-    reason: str  # cue | pronoun | short | new-topic | self-contained | first
+    reason: str  # cue | pronoun | patient | short | new-topic | self-contained | first
     borrowed: tuple[str, ...] = ()
     of: str | None = None  # the earlier question whose context was borrowed
     topics: tuple[str, ...] = field(default=())  # the question's own topic terms
+    # For a follow-up, what the conversation is about: the topic terms (with their vocabulary expansions) of
+    # the latest earlier turn that named any. What "it" points at; what "anything else?" asks beyond.
+    subject: tuple[str, ...] = field(default=())
 
     def as_dict(self) -> dict:
         return {
@@ -77,6 +83,7 @@ class Resolution:
             "of": self.of,
             "borrowed": list(self.borrowed),
             "topics": list(self.topics),
+            "subject": list(self.subject),
         }
 
 
@@ -95,6 +102,8 @@ def classify(question: str, previous_query: str | None, topics: frozenset[str]) 
         return True, "pronoun", own
     if own:
         return False, "new-topic", own
+    if _PATIENT.search(question):
+        return True, "patient", own
     if len(terms) < MIN_SELF_CONTAINED_TERMS:
         return True, "short", own
     return False, "self-contained", own
@@ -149,12 +158,23 @@ def resolve_conversation(
     A new topic anywhere in the window resets the context: what came before it is not carried on.
     """
     query: str | None = None
+    subject: tuple[str, ...] = ()
     window = list(history)[-turns:] if turns else []
     for earlier in window:
         asked, text = _turn(earlier)
-        query = resolve(text, query, topics, asked=asked).query
+        before = set(content_terms(query or ""))
+        resolution = resolve(text, query, topics, asked=asked)
+        named = tuple(t for t in content_terms(text) if t in topics and t not in before)
+        if named:
+            subject = named
+        elif not resolution.followup:
+            subject = ()
+        query = resolution.query
     asked, text = _turn(question)
-    return resolve(text, query, topics, of=_turn(window[-1])[0] if window else None, asked=asked)
+    resolution = resolve(text, query, topics, of=_turn(window[-1])[0] if window else None, asked=asked)
+    if resolution.followup:
+        resolution = replace(resolution, subject=subject)
+    return resolution
 
 
 def _turn(turn: Turn) -> tuple[str, str]:

@@ -15,6 +15,13 @@ from indexer.terms import TermWeights
 TOPIC_ZIPF = 3.5  # wordfreq's Zipf scale: rarer than about one use in 300,000 words of general English
 
 
+def _domain_word(term: str, zipf) -> bool:
+    """A stemmed corpus term rare in general English in every form it may stand for ("notic" is "notice")."""
+    if len(term) < 4 or not term.isalpha():
+        return False
+    return all(zipf(term + end, "en") < TOPIC_ZIPF for end in ("", "s", "e", "es", "ed", "ing", "y"))
+
+
 class SearchIndex:
     """One verified index and the embedder that matches it; read-only and safe to share between threads.
 
@@ -57,11 +64,20 @@ class SearchIndex:
         for d in self.articles:
             names += [str(t) for t in d["meta"].get("tags", []) if isinstance(t, str)]
             for text in [d["title"], *(s["heading"] for s in self.sections(d["id"]))]:
-                names += [w for w in re.findall(r"[\w/+-]+", text) if zipf_frequency(w.lower(), "en") < TOPIC_ZIPF]
+                # Each part of a compound on its own: "receptor-positive" names receptors, not "positive".
+                parts = re.findall(r"[\w/+]+", text)
+                names += [w for w in parts if zipf_frequency(w.lower(), "en") < TOPIC_ZIPF]
         for e in self.vocabulary:
             if e.kind in ("class", "member"):  # drugs and their classes; abbreviations may name aspects
                 names += [e.term, e.expansion]
         return names
+
+    def domain_words(self) -> list[str]:
+        """The corpus's own terms that are rare in general English ("thermography", "orchiectomy"): a question
+        naming one names a subject of its own, whether or not a title or heading does."""
+        from wordfreq import zipf_frequency
+
+        return [t for t in self.weights.df if _domain_word(t, zipf_frequency)]
 
     @property
     def articles(self) -> list[dict]:

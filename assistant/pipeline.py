@@ -15,6 +15,7 @@ from .compose import Composer, make_composer
 from .converse import Resolution, resolve_conversation, topic_vocabulary
 from .errors import QuestionRejected, UnknownArticle
 from .index import SearchIndex
+from .render import section_question
 from .rerank import Reranker
 from .retrieve import Retriever
 from .types import Answer, Request
@@ -66,29 +67,36 @@ class Assistant:
         self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder)
         self.retriever = Retriever(self.index, self.settings.retrieval, reranker=reranker)
         self.composer = composer if composer is not None else make_composer(self.index, self.settings)
-        self.understanding = Understanding(self.index.vocabulary, self.index.weights.df)
+        self.understanding = Understanding(self.index.vocabulary, self.index.weights)
         self.topics = topic_vocabulary(self.index.topic_names())
+        # What makes a question self-contained: a topic, or any word of the corpus rare in general English.
+        self.subjects = self.topics | frozenset(self.index.domain_words())
+        self._suggested: dict[tuple[str, int], list[str]] = {}
         self.vocabulary_terms = frozenset(
             t for e in self.index.vocabulary if e.kind in ("class", "member") for t in content_terms(e.term)
         )
 
     def resolve(
-        self, question: str, history: Sequence[str] = (), understood: Understood | None = None
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        understood: Understood | None = None,
+        earlier: Sequence[Understood] | None = None,
     ) -> Resolution:
         """How `question` is read after `history`: spelling and vocabulary first, then follow-up or new topic.
 
-        `understood`, when given, is `self.understanding(question)` already computed by the caller.
+        `understood` and `earlier`, when given, are `self.understanding` of the question and of each earlier
+        turn, already computed by the caller.
         """
 
         def turn(u: Understood) -> tuple[str, str]:
             return u.corrected, u.text
 
         current = understood or self.understanding(question.strip())
+        if earlier is None:
+            earlier = [self.understanding(h.strip()) for h in history]
         resolution = resolve_conversation(
-            turn(current),
-            [turn(self.understanding(h.strip())) for h in history],
-            self.settings.retrieval.history_turns,
-            self.topics,
+            turn(current), [turn(u) for u in earlier], self.settings.retrieval.history_turns, self.subjects
         )
         if resolution.of is not None and history:
             resolution = replace(resolution, of=history[-1].strip())  # as the clinician typed it
@@ -96,6 +104,25 @@ class Assistant:
 
     def query_for(self, question: str, history: Sequence[str] = ()) -> str:
         return self.resolve(question, history).query
+
+    def suggested_questions(self, article: str, limit: int = 4) -> list[str]:
+        """Questions on the article's sections that this assistant answers from that very section, in the
+        article's order: a suggestion is never refused or answered from elsewhere. Checked on first use
+        per article (one `ask` per section until `limit` pass) and kept."""
+        key = (article, limit)
+        if key not in self._suggested:
+            out = []
+            for section in self.index.sections(article):
+                question = section_question(section)
+                if question is None:
+                    continue
+                answer = self.ask(question, [], article)
+                if not answer.abstained and answer.citations[0].passage.section_id == section["id"]:
+                    out.append(question)
+                    if len(out) == limit:
+                        break
+            self._suggested[key] = out
+        return self._suggested[key]
 
     def check_article(self, article: str | None) -> None:
         if article is not None and self.index.documents.get(article, {}).get("kind") != "article":
@@ -111,7 +138,9 @@ class Assistant:
         history = [check_question(h, self.settings.answer.max_question_chars) for h in history]
         self.check_article(article)
         understood = self.understanding(question)
-        resolution = self.resolve(question, history, understood)
+        earlier = [self.understanding(h) for h in history]
+        resolution = self.resolve(question, history, understood, earlier)
+        turns = self.settings.retrieval.history_turns
         found = self.retriever.search(resolution.query, article=article, query_vector=query_vector)
         t = time.perf_counter()
         request = Request(
@@ -122,6 +151,8 @@ class Assistant:
             alternatives=understood.alternatives(),
             borrowed_topics=tuple(b for b in resolution.borrowed if b in self.topics),
             refers_back=resolution.reason == "pronoun",
+            subject=resolution.subject,
+            context=tuple(u.text for u in earlier[-turns:]) if resolution.followup and turns else (),
             topics=self.topics,
             vocabulary_terms=self.vocabulary_terms,
             article=article,

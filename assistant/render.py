@@ -38,18 +38,14 @@ def reference_line(ref) -> str:
     return line
 
 
-def suggested_questions(sections: Sequence[dict], limit: int = 4) -> list[str]:
-    """Follow-up questions drawn from the article's section headings (those with text under them)."""
-    out = []
-    for s in sections:
-        heading = s["heading"]
-        if s.get("start") is None or not heading or heading == s["path"][0]:
-            continue
-        lead = heading[0].lower() if heading[1:2].islower() else heading[0]
-        out.append(f"What does the guideline say about {lead + heading[1:]}?")
-        if len(out) == limit:
-            break
-    return out
+def section_question(section: dict) -> str | None:
+    """The question a section's heading asks ("What does the guideline say about surgery?"), or None for
+    the title and for headings with no text under them."""
+    heading = section["heading"]
+    if section.get("start") is None or not heading or heading == section["path"][0]:
+        return None
+    lead = heading[0].lower() if heading[1:2].islower() else heading[0]
+    return f"What does the guideline say about {lead + heading[1:]}?"
 
 
 def conversation_markdown(title: str, turns: Sequence[tuple[str, Answer]]) -> str:

@@ -20,6 +20,8 @@ class Request:
     alternatives: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # term -> terms meaning it too
     borrowed_topics: tuple[str, ...] = ()  # topic terms a follow-up took from earlier turns
     refers_back: bool = False  # the question points back with a pronoun ("Is it safe?")
+    subject: tuple[str, ...] = ()  # a follow-up's subject: the latest earlier topic terms (converse.py)
+    context: tuple[str, ...] = ()  # a follow-up's earlier turns as understood, latest last
     topics: frozenset[str] = frozenset()  # the corpus's topic vocabulary (converse.topic_vocabulary)
     vocabulary_terms: frozenset[str] = frozenset()  # drugs and classes the query vocabulary names
     article: str | None = None  # the article open, if any

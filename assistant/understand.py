@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from indexer.terms import STOPWORDS, content_terms, stem, words
+from indexer.terms import STOPWORDS, TermWeights, content_terms, stem, words
 from indexer.vocabulary import Entry
 
 # Words in messages that carry no clinical meaning and must not be "corrected" into corpus words.
@@ -29,9 +29,13 @@ class Expansion:
     adds: str  # what retrieval also searches for (for spelling: the word it replaces it with)
     kind: str  # spelling | abbreviation | synonym | class | member
     source: str  # "corpus" for spelling, else vocabulary.yaml or the document a pattern came from
+    via: str = ""  # for a class reached through an abbreviation: the name in between ("pembrolizumab")
 
     def as_dict(self) -> dict[str, str]:
-        return {"term": self.term, "adds": self.adds, "kind": self.kind, "source": self.source}
+        out = {"term": self.term, "adds": self.adds, "kind": self.kind, "source": self.source}
+        if self.via:
+            out["via"] = self.via
+        return out
 
 
 @dataclass
@@ -68,11 +72,12 @@ class Understood:
 class Understanding:
     """Built once per index from its vocabulary and its term statistics."""
 
-    def __init__(self, vocabulary: Sequence[Entry], known: Mapping[str, int]) -> None:
+    def __init__(self, vocabulary: Sequence[Entry], weights: TermWeights) -> None:
         from rapidfuzz.distance import DamerauLevenshtein
 
         self._distance = DamerauLevenshtein.distance
-        self.known = known
+        self.weights = weights
+        self.known = weights.df
         self.entries: dict[str, list[Entry]] = {}
         for e in vocabulary:
             self.entries.setdefault(_norm(e.term), []).append(e)
@@ -81,7 +86,7 @@ class Understanding:
             re.compile(r"(?<![\w/+-])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w/+])") if keys else None
         )
         self._by_initial: dict[str, list[str]] = {}
-        for term in known:
+        for term in weights.df:
             if term.isalpha() and len(term) >= 4:
                 self._by_initial.setdefault(term[0], []).append(term)
         self._vocabulary_words = {w for k in self.entries for w in words(k)}
@@ -93,19 +98,29 @@ class Understanding:
         seen: set[tuple[str, str]] = set()
         if self._pattern is not None:
             for m in self._pattern.finditer(corrected.lower()):
-                for e in self.entries[m.group(1)]:
+                for e, via in self._entries_for(m.group(1)):
                     key = (m.group(1), e.expansion.lower())
                     if key in seen or not self._adds_known_words(e.expansion, corrected):
                         continue
                     seen.add(key)
-                    expansions.append(Expansion(m.group(1), e.expansion, e.kind, e.source))
+                    expansions.append(Expansion(m.group(1), e.expansion, e.kind, e.source, via))
         added = " ".join(e.adds for e in expansions if e.kind != "spelling")
         understood.text = f"{corrected} {added}".strip() if added else corrected
         return understood
 
+    def _entries_for(self, key: str) -> list[tuple[Entry, str]]:
+        """The entries of a matched term, then, for an abbreviation or brand ("pembro", "Keytruda"), the class
+        of what it stands for ("pembrolizumab" -> "immune checkpoint inhibitor"), which is how a guideline
+        often names it: (entry, the name in between or "")."""
+        out = [(e, "") for e in self.entries[key]]
+        for e in self.entries[key]:
+            if e.kind in ("abbreviation", "lay"):
+                out += [(c, e.expansion) for c in self.entries.get(_norm(e.expansion), []) if c.kind == "member"]
+        return out
+
     def _adds_known_words(self, expansion: str, question: str) -> bool:
         have = set(content_terms(question))
-        return any(t not in have and self.known.get(t, 0) > 0 for t in content_terms(expansion))
+        return any(t not in have and self.weights.knows(t) for t in content_terms(expansion))
 
     def _spelling(self, question: str) -> list[Expansion]:
         out = []

@@ -120,11 +120,19 @@ class AnswerSettings:
     other_passage_share: float = setting(
         0.75, "GUIDELINE_QA_OTHER_PASSAGE_SHARE", "other passages: least share of the best score", low=0, high=1
     )
-    # A passage is evidence when its cosine to the question is at least min_dense and it holds at least
+    # A passage is evidence when its cosine to the question is at least min_dense (or one of its sentences'
+    # at least min_sentence_dense: a long passage dilutes the one sentence that answers) and it holds at least
     # min_coverage of the question's salient terms (idf-weighted, vocabulary expansions counting); the
     # assistant abstains, naming them, when terms no passage holds weigh max_unknown of the question.
     min_dense: float = setting(
         0.3, "GUIDELINE_QA_MIN_DENSE", "evidence: least cosine of a passage to the question", low=-1, high=1
+    )
+    min_sentence_dense: float = setting(
+        0.4,
+        "GUIDELINE_QA_MIN_SENTENCE_DENSE",
+        "evidence: least cosine of one of a passage's sentences, when the passage's own is below min_dense",
+        low=-1,
+        high=1,
     )
     min_coverage: float = setting(
         0.25, "GUIDELINE_QA_MIN_COVERAGE", "evidence: least weighted share of the question's terms", low=0, high=1

@@ -27,7 +27,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 FILENAME = "vocabulary.yaml"
 MAX_BYTES = 1_000_000  # a vocabulary is a hand-kept list; anything bigger is not one
-KINDS = ("abbreviation", "synonym", "class", "member")
+KINDS = ("abbreviation", "lay", "synonym", "class", "member")
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,8 @@ class Entry:
 
     term: str
     expansion: str
-    # abbreviation: term stands for expansion; synonym: same meaning; class: expansion is one of its members;
-    # member: expansion is its class
+    # abbreviation: term stands for expansion; lay: a lay word for the corpus's clinical one; synonym: same
+    # meaning; class: expansion is one of its members; member: expansion is its class
     kind: str
     source: str  # "vocabulary.yaml" or the document id a pattern was found in
 
@@ -59,15 +59,18 @@ def load_vocabulary(path: Path, data: bytes) -> list[Entry]:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise CorpusError(path, f"not valid YAML ({problem})", mark.line + 1 if mark else None) from None
-    if not isinstance(raw, dict) or set(raw) - {"abbreviations", "synonyms", "classes"}:
-        raise CorpusError(path, "expected the sections abbreviations, synonyms and classes (see corpus/README.md)")
+    if not isinstance(raw, dict) or set(raw) - {"abbreviations", "lay", "synonyms", "classes"}:
+        raise CorpusError(
+            path, "expected the sections abbreviations, lay, synonyms and classes (see corpus/README.md)"
+        )
     entries: list[Entry] = []
     source = FILENAME
-    abbreviations = raw.get("abbreviations") or {}
-    if not isinstance(abbreviations, dict):
-        raise CorpusError(path, "abbreviations must map each term to what it stands for")
-    for term, expansion in abbreviations.items():
-        entries.append(Entry(_key(path, term), _text(path, expansion), "abbreviation", source))
+    for section, kind in (("abbreviations", "abbreviation"), ("lay", "lay")):
+        mapping = raw.get(section) or {}
+        if not isinstance(mapping, dict):
+            raise CorpusError(path, f"{section} must map each term to what it stands for")
+        for term, expansion in mapping.items():
+            entries.append(Entry(_key(path, term), _text(path, expansion), kind, source))
     groups = raw.get("synonyms") or []
     if not isinstance(groups, list):
         raise CorpusError(path, "synonyms must be a list of groups of words")

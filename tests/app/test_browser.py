@@ -146,7 +146,7 @@ def test_an_index_damaged_while_serving_is_reported_not_answered_from(server, tm
         alert = page.get_by_test_id("stAlert").filter(has_text="vectors.faiss is damaged")
         expect(alert).to_be_visible(timeout=60_000)
         expect(alert).to_contain_text("rebuild with 'python -m indexer build --corpus")
-        expect(page.get_by_test_id("stCode").filter(has_text="python -m indexer build")).to_be_visible()
+        expect(page.get_by_test_id("stCode").filter(has_text="python -m indexer build")).to_be_visible(timeout=30_000)
         expect(page.get_by_placeholder("Ask a follow-up question about this article")).to_have_count(0)
         body = page.locator("body").inner_text()
         assert "Traceback" not in body and "site-packages" not in body and 'File "' not in body

@@ -26,8 +26,9 @@ def test_an_elliptical_follow_up_borrows_the_topic_and_says_so(assistant):
         "of": HER2,
         "borrowed": answer.conversation["borrowed"],
         "topics": [],
+        "subject": answer.conversation["subject"],
     }
-    assert "her2" in answer.conversation["borrowed"]
+    assert "her2" in answer.conversation["borrowed"] and "her2" in answer.conversation["subject"]
     assert "2 mg/kg weekly" in answer.text
 
 
@@ -107,3 +108,133 @@ def test_a_misspelt_ordinary_word_is_not_replaced_by_a_stem(assistant):
     """The index keeps stems ("diagnosed" -> "diagnos"); a correction must be a word a reader recognises."""
     understood = assistant.understanding("I was diagnozed with a lump, is tretment needed?")
     assert [(e.term, e.adds) for e in understood.expansions if e.kind == "spelling"] == [("tretment", "treatment")]
+
+
+def test_a_brand_name_finds_the_class_the_guideline_names(assistant):
+    answer = assistant.ask("keytruda for triple negative mets?", [], MBC)
+    assert {
+        "term": "keytruda",
+        "adds": "immune checkpoint inhibitor",
+        "kind": "member",
+        "source": "vocabulary.yaml",
+        "via": "pembrolizumab",
+    } in answer.understood["expansions"]
+    assert not answer.abstained and "immune checkpoint inhibitor" in answer.text.split("[1]")[0]
+
+
+def test_a_lay_word_finds_the_clinical_one(assistant):
+    answer = assistant.ask("can they remove his testicles if the cancer has spread?", [], "male-breast-cancer")
+    assert any(e["kind"] == "lay" and e["adds"] == "orchiectomy" for e in answer.understood["expansions"])
+    assert not answer.abstained and "orchiectomy" in answer.text.split("[1]")[0]
+
+
+def test_a_patient_pronoun_does_not_tie_a_new_topic_to_the_last_one(assistant):
+    history = ["mantle radiation as a teen - when does her risk go up"]
+    answer = assistant.ask("would thermography work for her?", history, "breast-cancer-risk-prevention")
+    assert answer.conversation["reason"] == "new-topic" or not answer.conversation["borrowed"]
+    assert answer.text.startswith("Thermography maps skin temperature")
+
+
+def test_anything_else_moves_beyond_what_was_already_answered(assistant):
+    history = ["when do we start bisphosphonates for bone mets"]
+    answer = assistant.ask("anything else for painful bone mets?", history, MBC)
+    first = answer.text.split("[1]")[0]
+    assert "Radiotherapy" in first and "Bisphosphonates" not in first
+
+
+def test_a_follow_up_keeps_the_subgroup_the_conversation_named(assistant):
+    history = ["HER2+ postmenopausal woman with liver mets - first line?"]
+    answer = assistant.ask("weekly dosing?", history, MBC)
+    assert "2 mg/kg weekly" in answer.text.split("[1]")[0]
+    assert "aromatase" not in answer.text and "HER2-negative" not in answer.text
+
+
+def test_a_pronoun_points_at_the_drug_of_the_turn_before(assistant):
+    history = ["what about anastrozole for prevention"]
+    answer = assistant.ask("how many years should she take it?", history, "breast-cancer-risk-prevention")
+    assert answer.conversation["reason"] == "pronoun" and "anastrozole" in answer.conversation["subject"]
+    assert answer.abstained  # "10 years after" radiation is not how long to take anastrozole
+
+
+@pytest.mark.parametrize(
+    "question, missing, fact",
+    [
+        ("zoledronic acid vs denosumab for bone mets", "denosumab", "Bisphosphonates treat hypercalcaemia"),
+        (
+            "chemo after the 1st trimester? and can she breastfeed while on it?",
+            "breastfeed",
+            "After the first trimester, chemotherapy does not usually harm the fetus",
+        ),
+    ],
+)
+def test_a_question_of_two_parts_is_answered_in_the_part_covered_and_names_the_other(
+    assistant, question, missing, fact
+):
+    answer = assistant.ask(question, [], None)
+    assert not answer.abstained and fact in answer.text
+    assert missing in answer.missing and missing in answer.text.split("[1]")[-1]
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("everolimus with exemestane?", "everolimus"),  # one drug of a combination: the combination is not covered
+        ("T-DXd for HER2-low disease?", "HER2-low"),  # each word known, the status never stated
+    ],
+)
+def test_what_a_one_part_question_is_about_must_be_in_the_corpus(assistant, question, name):
+    answer = assistant.ask(question, [], MBC)
+    assert answer.abstained and answer.text == f"The indexed guidelines do not mention {name}."
+
+
+def test_a_number_the_question_states_is_not_a_number_the_evidence_must_repeat(assistant):
+    answer = assistant.ask("chemo at 10 weeks pregnant?", [], "breast-cancer-pregnancy")
+    assert answer.text.startswith("Chemotherapy is usually not given during the first 3 months of pregnancy")
+
+
+def test_a_later_trimester_leaves_out_the_first_trimester_sentence(assistant):
+    answer = assistant.ask("chemo in the third trimester - any risk to the baby?", [], "breast-cancer-pregnancy")
+    assert answer.text.startswith("After the first trimester, chemotherapy does not usually harm the fetus")
+    assert "usually not given during the first 3 months" not in answer.text
+
+
+def test_which_asks_for_the_word_after_it(assistant):
+    answer = assistant.ask("TNBC with mets - which biomarker should be tested?", [], MBC)
+    assert "PD-L1 when it is triple-negative" in answer.text.split("[1]")[0]
+
+
+def test_every_suggested_question_is_answered_from_its_own_section(assistant):
+    for article in [d["id"] for d in assistant.index.articles]:
+        suggested = assistant.suggested_questions(article, limit=20)
+        assert suggested, article
+        headings = {s["heading"].lower(): s["id"] for s in assistant.index.sections(article)}
+        for question in suggested:
+            answer = assistant.ask(question, [], article)
+            section = headings[question.removeprefix("What does the guideline say about ").rstrip("?").lower()]
+            assert not answer.abstained and answer.citations[0].passage.section_id == section, question
+
+
+def test_a_suggestion_the_assistant_would_refuse_is_not_offered(sample_index, embedder):
+    """The check is real: with a composer that refuses questions about surgery, surgery is not suggested."""
+    from assistant.compose import ExtractiveComposer
+    from assistant.pipeline import Assistant
+    from indexer.settings import Settings
+
+    class RefusesSurgery(ExtractiveComposer):
+        def compose(self, request, passages, disclaimer):
+            answer = super().compose(request, passages, disclaimer)
+            if "surgery" in request.question:
+                answer.abstained = True
+            return answer
+
+    plain = Assistant(sample_index, Settings(), embedder=embedder)
+    refusing = Assistant(
+        sample_index,
+        Settings(),
+        embedder=embedder,
+        composer=RefusesSurgery(plain.index.weights, plain.settings.answer, plain.index.embedder.encode),
+    )
+    before = plain.suggested_questions("male-breast-cancer", limit=20)
+    after = refusing.suggested_questions("male-breast-cancer", limit=20)
+    assert "What does the guideline say about surgery?" in before
+    assert after == [q for q in before if "surgery" not in q]

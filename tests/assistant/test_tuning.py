@@ -157,12 +157,20 @@ def test_every_topic_must_be_held_together_unless_min_topics_allows_less():
 
 def test_a_subject_the_corpus_never_mentions_is_named_and_max_unknown_decides():
     her2 = [passage(0, ["Trastuzumab loading dose is 4 mg/kg."])]
-    asked = request("pembrolizumab dose")  # "pembrolizumab" is no word of WEIGHTS: the corpus lacks it
+    asked = request("trastuzumab dose in gynecomastia")  # "gynecomastia" is no word of WEIGHTS
     answer = ExtractiveComposer(WEIGHTS, AnswerSettings()).compose(asked, her2, "d")
-    assert answer.abstained and answer.text == "The indexed guidelines do not mention pembrolizumab."
-    assert answer.missing == ["pembrolizumab"]
+    assert answer.abstained and answer.text == "The indexed guidelines do not mention gynecomastia."
+    assert answer.missing == ["gynecomastia"]
     tolerant = ExtractiveComposer(WEIGHTS, AnswerSettings(max_unknown=1.0)).compose(asked, her2, "d")
     assert not tolerant.text.startswith("The indexed guidelines do not mention")
+
+
+def test_a_drug_the_corpus_never_names_is_named_whatever_max_unknown_says():
+    her2 = [passage(0, ["Trastuzumab loading dose is 4 mg/kg."])]
+    asked = request("pembrolizumab with trastuzumab loading dose")  # pembrolizumab: a drug by its ending
+    for max_unknown in (0.3, 1.0):
+        answer = ExtractiveComposer(WEIGHTS, AnswerSettings(max_unknown=max_unknown)).compose(asked, her2, "d")
+        assert answer.abstained and answer.text == "The indexed guidelines do not mention pembrolizumab."
 
 
 def test_a_specific_aspect_asked_must_be_in_the_passage():

@@ -44,7 +44,7 @@ def test_a_vocabulary_file_becomes_entries_both_ways():
     [
         (b"a: &x [1]\nabbreviations: *x\n", "vocabulary.yaml:2: not valid YAML (aliases are not allowed here)"),
         (b"abbreviations: [tnbc]\n", "vocabulary.yaml: abbreviations must map each term to what it stands for"),
-        (b"drugs: {}\n", "vocabulary.yaml: expected the sections abbreviations, synonyms and classes"),
+        (b"drugs: {}\n", "vocabulary.yaml: expected the sections abbreviations, lay, synonyms and classes"),
         (b"synonyms:\n  - []\n", "vocabulary.yaml: each synonym group must be a non-empty list"),
         (b"classes:\n  taxane: [{x: 1}]\n", "vocabulary.yaml: expected a word or phrase, found {'x': 1}"),
         (b"abbreviations:\n  x: \xff\n", "vocabulary.yaml: not UTF-8"),
