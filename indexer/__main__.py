@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return _build(settings, args)
         if args.command == "import-page":
-            return _import_page(args)
+            return _import_page(settings, args)
         if args.command == "verify":
             return _verify(settings, args)
         return _info(settings, args)
@@ -98,19 +98,18 @@ def _build(settings: Settings, args) -> int:
     return 0
 
 
-def _import_page(args) -> int:
-    from .corpus import decode
+def _import_page(settings: Settings, args) -> int:
+    from .corpus import check_lines, decode, read_file
     from .markdown import parse_markdown
     from .webpage import page_to_markdown
 
+    ingest = settings.ingest
     args.out.mkdir(parents=True, exist_ok=True)
     for path in args.files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise GuidelineQAError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-        markdown = page_to_markdown(path, decode(path, data))
-        doc, warnings = parse_markdown(path, markdown)  # proves the output reads back as an article
+        text = decode(path, read_file(path, ingest.max_file_bytes, ingest.limit("max_file_bytes")))
+        check_lines(path, text, ingest.max_line_chars, ingest.limit("max_line_chars"))
+        markdown = page_to_markdown(path, text)
+        doc, warnings = parse_markdown(path, markdown, ingest=ingest)  # proves the output reads back as an article
         for w in warnings:
             print(f"warning: {path}: {w.reason}", file=sys.stderr)
         out = args.out / f"{doc.id}.md"

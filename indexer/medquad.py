@@ -18,7 +18,8 @@ from defusedxml.ElementTree import fromstring
 from .errors import CorpusError
 from .model import Block, Document, Section
 
-_INLINE_BULLET = re.compile(r"(?:^|\s{2,})-\s+")
+# Only the first space of a run may start a match: tried from every space, `\s{2,}` is quadratic in the run.
+_INLINE_BULLET = re.compile(r"(?:^|(?<!\s)\s{2,})-\s+")
 
 
 def parse_medquad(path: Path, data: bytes, *, collection: str | None = None) -> Document:

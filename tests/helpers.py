@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,23 @@ def write_article(folder: Path, doc_id: str, body: str, title: str = "What is th
     path = folder / f"{doc_id}.md"
     path.write_text(ARTICLE.format(id=doc_id, title=title, body=body), encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """TimeoutError instead of a hang when the body outlasts `seconds`.
+
+    SIGALRM interrupts a backtracking regex and a blocking open() alike, so a regression fails the test
+    rather than stalling the run. Main thread only (where pytest runs tests).
+    """
+
+    def expire(signum, frame):
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
