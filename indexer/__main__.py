@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave section headings (MedQuAD: the questions) out of the indexed text",
     )
     b.add_argument("--max-tokens", type=int, help="word pieces per chunk, special tokens included")
+    b.add_argument(
+        "--follow-external-links",
+        action="store_true",
+        help="read files that symlinks in the corpus point to outside it (default: skipped with a warning)",
+    )
 
     i = sub.add_parser("import-page", help="convert copied web pages into corpus Markdown articles")
     i.add_argument("files", type=Path, nargs="+")
@@ -80,8 +85,15 @@ def _build(settings: Settings, args) -> int:
         chunk = dataclasses.replace(chunk, include_headings=False)
     if args.max_tokens is not None:
         chunk = dataclasses.replace(chunk, max_tokens=args.max_tokens)
+    ingest = settings.ingest
+    if args.follow_external_links:
+        ingest = dataclasses.replace(ingest, follow_external_links=True)
     settings = settings.replace(
-        corpus=tuple(args.corpus) if args.corpus else None, index=args.index, model=args.model, chunk=chunk
+        corpus=tuple(args.corpus) if args.corpus else None,
+        index=args.index,
+        model=args.model,
+        chunk=chunk,
+        ingest=ingest,
     )
     from .build import build_index, is_stale
 

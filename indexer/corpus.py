@@ -7,7 +7,9 @@ What a file is follows from where it lies and how it ends:
   *.xml                              MedQuAD
 README, LICENSE and similar files, hidden files and anything else are not corpus content.
 
-Only regular files are read, and every file within the `ingest` limits.
+Only regular files are read: FIFOs, devices and sockets are skipped with a warning (never opened, so a
+build or a staleness check cannot block on them), and so are symlinks that lead out of their corpus
+folder unless `ingest.follow_external_links` is set. Every file is read within the `ingest` limits.
 """
 
 from __future__ import annotations
@@ -43,17 +45,24 @@ class Corpus:
     vocabulary: list[Entry] = field(default_factory=list)  # vocabulary.yaml entries, then corpus patterns
 
 
-def corpus_files(roots: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[CorpusError]]:
-    """(root, file) pairs in a stable order, and the folders or roots that could not be read."""
+def corpus_files(
+    roots: Sequence[Path], ingest: IngestSettings | None = None
+) -> tuple[list[tuple[Path, Path]], list[CorpusError]]:
+    """(root, file) pairs in a stable order, and the folders, roots or files that cannot be read.
+
+    Decided from names and `stat` alone: nothing is opened here.
+    """
+    ingest = ingest or IngestSettings()
     found: list[tuple[Path, Path]] = []
     problems: list[CorpusError] = []
     for root in roots:
         if root.is_file():
-            found.append((root.parent, root))
+            found.append((root.parent, root))  # named on the command line: the user chose it
             continue
         if not root.is_dir():
             problems.append(CorpusError(root, "corpus folder does not exist or cannot be read"))
             continue
+        real_root = os.path.realpath(root)
 
         def unreadable(exc: OSError, root: Path = root) -> None:
             problems.append(CorpusError(exc.filename or root, f"cannot read folder ({exc.strerror or exc})"))
@@ -65,8 +74,29 @@ def corpus_files(roots: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[C
                 stem = name.rsplit(".", 1)[0].lower()
                 if name.startswith(".") or stem in _NOT_CONTENT or path.suffix.lower() not in _SUFFIXES:
                     continue
-                found.append((root, path))
+                problem = _not_readable(path, real_root, ingest)
+                if problem:
+                    problems.append(problem)
+                else:
+                    found.append((root, path))
     return found, problems
+
+
+def _not_readable(path: Path, real_root: str, ingest: IngestSettings) -> CorpusError | None:
+    """Why `path` is not read (a symlink out of the corpus, not a regular file, no access), or None."""
+    if not ingest.follow_external_links and os.path.islink(path):
+        target = os.path.realpath(path)
+        if os.path.commonpath([target, real_root]) != real_root:
+            return CorpusError(
+                path,
+                f"is a symlink to {target}, outside the corpus folder; not followed "
+                "(--follow-external-links or GUIDELINE_QA_FOLLOW_EXTERNAL_LINKS=true reads it)",
+            )
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return CorpusError(path, f"cannot read file ({exc.strerror or exc})")
+    return None if stat.S_ISREG(mode) else CorpusError(path, f"is {_file_kind(mode)}, not a regular file; skipped")
 
 
 def _file_kind(mode: int) -> str:
@@ -118,7 +148,7 @@ def check_lines(path: Path, text: str, max_chars: int, limit: str) -> None:
 def load_corpus(roots: Sequence[Path], ingest: IngestSettings | None = None) -> Corpus:
     ingest = ingest or IngestSettings()
     corpus = Corpus()
-    files, corpus.problems = corpus_files(roots)
+    files, corpus.problems = corpus_files(roots, ingest)
     corpus.files = len(files)
     digest = _digest_start(ingest)
     by_path: dict[Path, Document] = {}
@@ -165,7 +195,7 @@ def fingerprint(roots: Sequence[Path], ingest: IngestSettings | None = None) -> 
     """
     ingest = ingest or IngestSettings()
     digest = _digest_start(ingest)
-    files, _ = corpus_files(roots)
+    files, _ = corpus_files(roots, ingest)
     for root, path in files:
         try:
             digest.update(_digest_entry(root, path, read_file(path, ingest.max_file_bytes, "")))

@@ -151,7 +151,7 @@ class AnswerSettings:
 
 @dataclass(frozen=True)
 class IngestSettings:
-    """What the indexer reads: limits that keep every parser bounded.
+    """What the indexer reads: limits that keep every parser bounded, and which symlinks it follows.
 
     A corpus file beyond a limit is skipped with a warning naming the file, the line and the limit.
     """
@@ -178,6 +178,9 @@ class IngestSettings:
         "front matter: YAML nodes that aliases may repeat, in all (0: no aliases)",
         low=0,
         high=1_000_000,
+    )
+    follow_external_links: bool = setting(
+        False, "GUIDELINE_QA_FOLLOW_EXTERNAL_LINKS", "read files that symlinks in the corpus point to outside it"
     )
 
     def __post_init__(self) -> None:

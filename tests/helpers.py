@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import resource
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,21 +48,47 @@ def write_article(folder: Path, doc_id: str, body: str, title: str = "What is th
     return path
 
 
+class Overran(BaseException):
+    """The body of `deadline` ran too long. Not an Exception (TimeoutError is an OSError), so no
+    `except OSError` or `except Exception` in the code under test can swallow it."""
+
+
 @contextlib.contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    """TimeoutError instead of a hang when the body outlasts `seconds`.
+    """Overran instead of a hang when the body outlasts `seconds`.
 
     SIGALRM interrupts a backtracking regex and a blocking open() alike, so a regression fails the test
-    rather than stalling the run. Main thread only (where pytest runs tests).
+    rather than stalling the run; it fires again every half second until the body gives up. Main thread
+    only (where pytest runs tests).
     """
 
     def expire(signum, frame):
-        raise TimeoutError(f"took longer than {seconds} s")
+        raise Overran(f"took longer than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def run_bounded(code: str, *args: str, seconds: float = 30, memory: int = 1 << 30) -> subprocess.CompletedProcess:
+    """Python `code` in a child process limited in time and address space.
+
+    For reproductions whose regression would read without end (a link to /dev/zero) or block where no
+    signal reaches: the child is killed, the test fails, and the machine keeps its memory.
+    """
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        cwd=ROOT,
+        preexec_fn=limit,
+    )
