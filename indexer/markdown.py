@@ -12,14 +12,13 @@ from . import safeyaml
 from .errors import CorpusError, UnresolvedCitation
 from .model import Block, Document, Reference, Section
 from .settings import IngestSettings
-from .text import parse_markers, slug
+from .text import DOCUMENT_ID_RULE, parse_markers, slug, valid_document_id
 
 # The heading's text is group 2 less its trailing spaces and closing '#'s, trimmed in code: a pattern that
 # trimmed them itself (`(.+?)\s*#*\s*$`) backtracks cubically on a heading line padded with spaces.
 _HEADING_RE = re.compile(r"(#{1,6})\s(.+)")
 _FRONT_MATTER_END_RE = re.compile(r"^---[ \t]*$", re.M)
 _BULLET_RE = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 REFERENCE_FIELDS = {"n", "type", "title", "source", "year", "url", "source_file"}
 
 
@@ -34,8 +33,8 @@ def parse_markdown(
     """
     meta, body_offset = _front_matter(path, text, required=kind == "article", ingest=ingest or IngestSettings())
     doc_id = str(meta.get("id") or slug(path.stem))
-    if not _ID_RE.match(doc_id):
-        raise CorpusError(path, f"id {doc_id!r} must be letters, digits, '-', '_' or '.'", line=2)
+    if not valid_document_id(doc_id):
+        raise CorpusError(path, f"id {doc_id!r} {DOCUMENT_ID_RULE}", line=2)
     references = _references(path, meta.get("references") or [])
     title = meta.get("title")
     doc = Document(

@@ -17,6 +17,7 @@ from defusedxml.ElementTree import fromstring
 
 from .errors import CorpusError
 from .model import Block, Document, Section
+from .text import DOCUMENT_ID_RULE, valid_document_id
 
 # Only the first space of a run may start a match: tried from every space, `\s{2,}` is quadratic in the run.
 _INLINE_BULLET = re.compile(r"(?:^|(?<!\s)\s{2,})-\s+")
@@ -45,6 +46,8 @@ def parse_medquad(path: Path, data: bytes, *, collection: str | None = None) -> 
     if not pairs:
         raise CorpusError(path, "MedQuAD document has no QA pairs")
     doc_id = f"{source}_{doc_key}"
+    if not valid_document_id(doc_id):
+        raise CorpusError(path, f"document id {doc_id!r} (source '_' id) {DOCUMENT_ID_RULE}", line=1)
     parts: list[str] = [title, "\n\n"]
     offset = len(title) + 2
     sections: list[Section] = []

@@ -134,6 +134,15 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     return Sentence(start, end, parse_markers(text[start:end]))
 
 
+# Document ids become file-like keys, URL fragments, citation and qrels ids: one rule for every format.
+DOCUMENT_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+DOCUMENT_ID_RULE = "must be letters, digits, '-', '_' or '.' (at most 128, starting with a letter or digit)"
+
+
+def valid_document_id(doc_id: str) -> bool:
+    return DOCUMENT_ID_RE.fullmatch(doc_id) is not None
+
+
 def slug(text: str, max_len: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
