@@ -11,8 +11,12 @@ from pathlib import Path
 
 from indexer.errors import GuidelineQAError
 from indexer.settings import Settings
+from indexer.text import terminal_safe
 
 USAGE_ERROR = 2
+# json.dumps escapes C0 controls but passes DEL and C1 (U+0080-U+009F, where U+009B opens a terminal
+# escape sequence) through as they are: escape those too, as JSON allows.
+_JSON_C1_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,11 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         assistant = Assistant(settings.index, settings)
         if lines is None:
             answer = assistant.ask(args.question, article=args.article)
-            print(json.dumps(answer.as_dict(), ensure_ascii=False) if args.json else _render(answer))
+            if args.json:
+                _print_json_line(answer.as_dict())
+            else:
+                print(terminal_safe(_render(answer)))
             return 0
         return _answer_batch(assistant, args.questions, lines)
     except GuidelineQAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return USAGE_ERROR
 
 
@@ -120,7 +127,8 @@ def _batch_item(path: Path, number: int, raw: bytes) -> tuple[str, str, list[str
 
 
 def _print_json_line(out: dict) -> None:
-    text = json.dumps(out, ensure_ascii=False)
+    """`out` as one line of JSON that carries no terminal control character raw."""
+    text = json.dumps(out, ensure_ascii=False).translate(_JSON_C1_ESCAPES)
     try:
         sys.stdout.write(text + "\n")
     except UnicodeEncodeError:  # a lone surrogate from the input cannot be encoded: escape it as JSON may

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import GuidelineQAError
 from .settings import Settings
+from .text import terminal_safe
 
 USAGE_ERROR = 2
 
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(settings, args)
         return _info(settings, args)
     except GuidelineQAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("interrupted; the previous index is unchanged", file=sys.stderr)
@@ -104,7 +105,7 @@ def _build(settings: Settings, args) -> int:
         settings,
         strict=args.strict,
         progress=sys.stderr.isatty(),
-        on_warning=lambda w: print(f"warning: {w}", file=sys.stderr),
+        on_warning=lambda w: print(f"warning: {terminal_safe(w)}", file=sys.stderr),
     )
     print(report.summary())
     return 0
@@ -123,12 +124,12 @@ def _import_page(settings: Settings, args) -> int:
         markdown = page_to_markdown(path, text)
         doc, warnings = parse_markdown(path, markdown, ingest=ingest)  # proves the output reads back as an article
         for w in warnings:
-            print(f"warning: {path}: {w.reason}", file=sys.stderr)
+            print(f"warning: {terminal_safe(f'{path}: {w.reason}')}", file=sys.stderr)
         out = args.out / f"{doc.id}.md"
         if out.exists() and not args.force:
             raise GuidelineQAError(f"{out} exists; pass --force to overwrite it")
         out.write_text(markdown, encoding="utf-8")
-        print(f"{path} -> {out} ({len(doc.sections)} sections, {len(doc.references)} references)")
+        print(terminal_safe(f"{path} -> {out} ({len(doc.sections)} sections, {len(doc.references)} references)"))
     return 0
 
 
@@ -160,9 +161,9 @@ def _info(settings: Settings, args) -> int:
         return 0
     width = max(len(k) for k in summary)
     for key, value in summary.items():
-        print(f"{key:<{width}}  {value}")
+        print(terminal_safe(f"{key:<{width}}  {value}"))
     for w in m.warnings[:20]:
-        print(f"  warning: {w}")
+        print(f"  warning: {terminal_safe(w)}")
     return 0
 
 

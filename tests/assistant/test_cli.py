@@ -168,3 +168,30 @@ def _edit_manifest(index, **changes):
     manifest = json.loads((index / "manifest.json").read_text())
     manifest.update(changes)
     (index / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_escape_sequences_in_corpus_text_reach_the_terminal_defused(tmp_path, embedder, capsys):
+    from indexer.build import build_index
+    from indexer.settings import Settings
+
+    from ..helpers import write_article
+
+    corpus = tmp_path / "corpus"
+    # A claim that would clear the screen, retitle the terminal window and (C1 CSI) turn the text red.
+    write_article(
+        corpus,
+        "esc",
+        "Give trastuzumab 4 mg/kg IV as the loading dose \x1b[2J\x1b]0;owned\x07\x9b31m for HER2 disease [1].",
+        title="What is the trastuzumab dose?",
+    )
+    index = tmp_path / "index"
+    build_index(Settings(corpus=(corpus,), index=index), embedder=embedder)
+    outputs = []
+    for extra in ([], ["--json"]):
+        assert main(["ask", "--index", str(index), *extra, "What loading dose of trastuzumab is used?"]) == 0
+        outputs.append(capsys.readouterr().out)
+    text, as_json = outputs
+    assert not any(c in out for out in outputs for c in "\x1b\x07\x9b"), outputs
+    assert "4 mg/kg IV as the loading dose \\x1b[2J\\x1b]0;owned\\x07\\x9b31m for HER2" in text  # shown, not obeyed
+    answer = json.loads(as_json)["answer"]
+    assert "\x1b[2J\x1b]0;owned\x07\x9b31m" in answer  # the JSON still carries the text exactly
