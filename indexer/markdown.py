@@ -105,8 +105,11 @@ def _references(path: Path, raw: object) -> list[Reference]:
         try:
             n = int(entry.get("n", i))
             year = int(entry["year"]) if entry.get("year") not in (None, "") else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: `.inf`
             raise CorpusError(path, f"{where}: 'n' and 'year' must be whole numbers") from None
+        for name in ("url", "source_file"):
+            if not isinstance(entry.get(name), str | None):
+                raise CorpusError(path, f"{where}: '{name}' must be text")
         if not entry.get("title"):
             raise CorpusError(path, f"{where} (n={n}) lacks a title")
         if n in refs:

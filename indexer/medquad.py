@@ -33,6 +33,8 @@ def parse_medquad(path: Path, data: bytes, *, collection: str | None = None) -> 
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise CorpusError(path, f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}", line=line) from None
+    except LookupError as exc:  # <?xml encoding="..."?> naming no codec Python knows
+        raise CorpusError(path, f"not readable XML: {exc}", line=1) from None
     doc_key = root.get("id") or root.get("fid") or root.get("docid")
     source = root.get("source") or root.get("corpus")
     if not doc_key or not source:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 
@@ -18,6 +19,14 @@ def load(text: str, *, max_alias_nodes: int, max_nesting: int) -> object:
     loader = _BoundedLoader(text, max_alias_nodes, max_nesting)
     try:
         return loader.get_single_data()
+    except yaml.YAMLError:
+        raise
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        # PyYAML's constructors fail this way on some tagged values (`!!timestamp` with no value, a
+        # `!!timestamp` out of range): a malformed value like any other, not a crash.
+        raise ConstructorError(
+            None, None, "a value does not fit its type tag (!!timestamp, !!int, ...)", None
+        ) from None
     finally:
         loader.dispose()
 

@@ -7,8 +7,10 @@ import resource
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import tracemalloc
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +94,24 @@ def run_bounded(code: str, *args: str, seconds: float = 30, memory: int = 1 << 3
         cwd=ROOT,
         preexec_fn=limit,
     )
+
+
+def within_bounds(fn: Callable[..., Any], *args: Any, seconds: float = 2, megabytes: int = 64) -> Any:
+    """fn(*args) within `seconds` and `megabytes` (Python allocations, as tracemalloc counts them).
+
+    Returns what fn returned, or the GuidelineQAError it raised; any other exception, an overrun or a
+    larger peak fails the calling test. For property tests, where each example must stay small.
+    """
+    from indexer.errors import GuidelineQAError
+
+    tracemalloc.start()
+    try:
+        with deadline(seconds):
+            try:
+                return fn(*args)
+            except GuidelineQAError as exc:
+                return exc
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < megabytes * 2**20, f"peak {peak / 2**20:.0f} MB"
