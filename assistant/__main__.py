@@ -1,5 +1,6 @@
 """Command line: `python -m assistant ask --index DIR [--article ID] [--json] QUESTION`, or a batch with
-`--questions FILE.jsonl --json` (one JSON object per line in, one per line out; model and index load once)."""
+`--questions FILE.jsonl --json` (one JSON object per line in, one per line out, in order, a bad line
+answered by {"id", "error"}; model and index load once)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from pathlib import Path
 
 from indexer.errors import GuidelineQAError
 from indexer.settings import Settings
+from indexer.text import terminal_safe
 
 USAGE_ERROR = 2
+# json.dumps escapes C0 controls but passes DEL and C1 (U+0080-U+009F, where U+009B opens a terminal
+# escape sequence) through as they are: escape those too, as JSON allows.
+_JSON_C1_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,54 +39,101 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env().replace(index=args.index)
         if (args.question is None) == (args.questions is None):
             raise GuidelineQAError("give either a QUESTION or --questions FILE.jsonl")
-        batch = _read_batch(args.questions) if args.questions else None
-        if batch is None:
+        lines = _read_lines(args.questions) if args.questions else None
+        if lines is None:
             from .pipeline import check_question
 
             check_question(args.question, settings.answer.max_question_chars)  # before loading anything
         from .pipeline import Assistant
 
         assistant = Assistant(settings.index, settings)
-        if batch is None:
+        if lines is None:
             answer = assistant.ask(args.question, article=args.article)
-            print(json.dumps(answer.as_dict(), ensure_ascii=False) if args.json else _render(answer))
+            if args.json:
+                _print_json_line(answer.as_dict())
+            else:
+                print(terminal_safe(_render(answer)))
             return 0
-        failures = 0
-        for item in batch:
-            try:
-                answer = assistant.ask(item["question"], item.get("history") or [], item.get("article"))
-                out = {"id": item["id"], **answer.as_dict()}
-            except GuidelineQAError as exc:
-                failures += 1
-                out = {"id": item["id"], "error": str(exc)}
-            print(json.dumps(out, ensure_ascii=False), flush=True)
-        return 1 if failures else 0
+        return _answer_batch(assistant, args.questions, lines)
     except GuidelineQAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return USAGE_ERROR
 
 
-def _read_batch(path: Path) -> list[dict]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GuidelineQAError(f"{path}: cannot read questions ({exc})") from None
-    items = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+def _answer_batch(assistant, path: Path, lines: list[bytes]) -> int:
+    """One JSON line out per question line in, in order: the answer, or {"id", "error"}; 1 if any failed.
+
+    A bad line (not UTF-8, not JSON, wrong types, a question the assistant rejects, an unknown article)
+    costs that line only. Blank lines are not questions and get no output.
+    """
+    failures = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
             continue
+        item_id = str(number)
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GuidelineQAError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or "question" not in item:
-            raise GuidelineQAError(f'{path}:{number}: each line needs at least {{"id", "question"}}')
-        history = item.get("history", [])
-        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            raise GuidelineQAError(f"{path}:{number}: 'history' must be a list of earlier questions")
-        item.setdefault("id", str(number))
-        items.append(item)
-    return items
+            item_id, question, history, article = _batch_item(path, number, raw)
+            out = {"id": item_id, **assistant.ask(question, history, article).as_dict()}
+        except _BadLine as exc:
+            out = {"id": exc.item_id, "error": str(exc)}
+        except GuidelineQAError as exc:
+            out = {"id": item_id, "error": str(exc)}
+        except Exception as exc:  # a bug must cost one line, not the rest of the batch
+            out = {"id": item_id, "error": f"could not answer this line ({type(exc).__name__}: {exc})"}
+        failures += "error" in out
+        _print_json_line(out)
+    return 1 if failures else 0
+
+
+def _read_lines(path: Path) -> list[bytes]:
+    try:
+        return path.read_bytes().split(b"\n")
+    except OSError as exc:
+        raise GuidelineQAError(f"{path}: cannot read questions ({exc.strerror or exc})") from None
+
+
+class _BadLine(GuidelineQAError):
+    """A batch line that cannot be asked; `item_id` is its own id where it has a usable one, else its number."""
+
+    def __init__(self, item_id: str, message: str) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+
+
+def _batch_item(path: Path, number: int, raw: bytes) -> tuple[str, str, list[str], str | None]:
+    """(id, question, history, article) of one batch line; _BadLine naming the file and line otherwise."""
+    where = f"{path}:{number}"
+    try:
+        item = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _BadLine(str(number), f"{where}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    except json.JSONDecodeError as exc:
+        raise _BadLine(str(number), f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(item, dict) or "question" not in item:
+        raise _BadLine(str(number), f'{where}: each line needs at least {{"id", "question"}}')
+    item_id = item.get("id", number)
+    if isinstance(item_id, bool) or not isinstance(item_id, str | int):
+        raise _BadLine(str(number), f"{where}: 'id' must be a string or a whole number")
+    item_id = str(item_id)
+    if not isinstance(item["question"], str):
+        raise _BadLine(item_id, f"{where}: 'question' must be a string")
+    history = item.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise _BadLine(item_id, f"{where}: 'history' must be a list of earlier questions")
+    article = item.get("article")
+    if article is not None and not isinstance(article, str):
+        raise _BadLine(item_id, f"{where}: 'article' must be an article id (a string)")
+    return item_id, item["question"], history, article
+
+
+def _print_json_line(out: dict) -> None:
+    """`out` as one line of JSON that carries no terminal control character raw."""
+    text = json.dumps(out, ensure_ascii=False).translate(_JSON_C1_ESCAPES)
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:  # a lone surrogate from the input cannot be encoded: escape it as JSON may
+        sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()
 
 
 def _render(answer) -> str:

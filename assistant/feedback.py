@@ -1,5 +1,6 @@
 """Clinicians' feedback on answers, in a SQLite file beside the index (never inside it: rebuilds replace
-the index folder whole). WAL mode and a busy timeout let concurrent sessions write without losing rows."""
+the index folder whole). WAL mode and a busy timeout let concurrent sessions write without losing rows.
+The file is created 0600 (SQLite gives its -wal and -shm files the same mode): comments are private."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from .private import create_private
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -43,6 +46,7 @@ class Feedback:
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        create_private(self.path)
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute(_SCHEMA)

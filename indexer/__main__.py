@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import GuidelineQAError
 from .settings import Settings
+from .text import terminal_safe
 
 USAGE_ERROR = 2
 
@@ -40,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave section headings (MedQuAD: the questions) out of the indexed text",
     )
     b.add_argument("--max-tokens", type=int, help="word pieces per chunk, special tokens included")
+    b.add_argument(
+        "--follow-external-links",
+        action="store_true",
+        help="read files that symlinks in the corpus point to outside it (default: skipped with a warning)",
+    )
 
     i = sub.add_parser("import-page", help="convert copied web pages into corpus Markdown articles")
     i.add_argument("files", type=Path, nargs="+")
@@ -62,12 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return _build(settings, args)
         if args.command == "import-page":
-            return _import_page(args)
+            return _import_page(settings, args)
         if args.command == "verify":
             return _verify(settings, args)
         return _info(settings, args)
     except GuidelineQAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("interrupted; the previous index is unchanged", file=sys.stderr)
@@ -80,8 +86,15 @@ def _build(settings: Settings, args) -> int:
         chunk = dataclasses.replace(chunk, include_headings=False)
     if args.max_tokens is not None:
         chunk = dataclasses.replace(chunk, max_tokens=args.max_tokens)
+    ingest = settings.ingest
+    if args.follow_external_links:
+        ingest = dataclasses.replace(ingest, follow_external_links=True)
     settings = settings.replace(
-        corpus=tuple(args.corpus) if args.corpus else None, index=args.index, model=args.model, chunk=chunk
+        corpus=tuple(args.corpus) if args.corpus else None,
+        index=args.index,
+        model=args.model,
+        chunk=chunk,
+        ingest=ingest,
     )
     from .build import build_index, is_stale
 
@@ -92,32 +105,31 @@ def _build(settings: Settings, args) -> int:
         settings,
         strict=args.strict,
         progress=sys.stderr.isatty(),
-        on_warning=lambda w: print(f"warning: {w}", file=sys.stderr),
+        on_warning=lambda w: print(f"warning: {terminal_safe(w)}", file=sys.stderr),
     )
     print(report.summary())
     return 0
 
 
-def _import_page(args) -> int:
-    from .corpus import decode
+def _import_page(settings: Settings, args) -> int:
+    from .corpus import check_lines, decode, read_file
     from .markdown import parse_markdown
     from .webpage import page_to_markdown
 
+    ingest = settings.ingest
     args.out.mkdir(parents=True, exist_ok=True)
     for path in args.files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise GuidelineQAError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-        markdown = page_to_markdown(path, decode(path, data))
-        doc, warnings = parse_markdown(path, markdown)  # proves the output reads back as an article
+        text = decode(path, read_file(path, ingest.max_file_bytes, ingest.limit("max_file_bytes")))
+        check_lines(path, text, ingest.max_line_chars, ingest.limit("max_line_chars"))
+        markdown = page_to_markdown(path, text)
+        doc, warnings = parse_markdown(path, markdown, ingest=ingest)  # proves the output reads back as an article
         for w in warnings:
-            print(f"warning: {path}: {w.reason}", file=sys.stderr)
+            print(f"warning: {terminal_safe(f'{path}: {w.reason}')}", file=sys.stderr)
         out = args.out / f"{doc.id}.md"
         if out.exists() and not args.force:
             raise GuidelineQAError(f"{out} exists; pass --force to overwrite it")
         out.write_text(markdown, encoding="utf-8")
-        print(f"{path} -> {out} ({len(doc.sections)} sections, {len(doc.references)} references)")
+        print(terminal_safe(f"{path} -> {out} ({len(doc.sections)} sections, {len(doc.references)} references)"))
     return 0
 
 
@@ -149,9 +161,9 @@ def _info(settings: Settings, args) -> int:
         return 0
     width = max(len(k) for k in summary)
     for key, value in summary.items():
-        print(f"{key:<{width}}  {value}")
+        print(terminal_safe(f"{key:<{width}}  {value}"))
     for w in m.warnings[:20]:
-        print(f"  warning: {w}")
+        print(f"  warning: {terminal_safe(w)}")
     return 0
 
 

@@ -63,7 +63,7 @@ def is_stale(settings: Settings) -> bool:
     except KeyError:
         return True
     return (
-        manifest.corpus.fingerprint != fingerprint(settings.corpus)
+        manifest.corpus.fingerprint != fingerprint(settings.corpus, settings.ingest)
         or manifest.model.requested != settings.model
         or manifest.chunker != _chunker_settings(settings)
         or manifest.keywords != keyword_spec()
@@ -95,7 +95,7 @@ def build_index(
         embedder = Embedder(settings.model, batch_size=settings.batch_size)
         embedder.preload()  # torch loads while we parse and chunk, not after
 
-    corpus = load_corpus(settings.corpus)
+    corpus = load_corpus(settings.corpus, settings.ingest)
     report.warnings = [str(p) for p in corpus.problems]
     report.unresolved_citations = sum(isinstance(p, UnresolvedCitation) for p in corpus.problems)
     for w in report.warnings:

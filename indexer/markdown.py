@@ -8,26 +8,33 @@ from pathlib import Path
 
 import yaml
 
+from . import safeyaml
 from .errors import CorpusError, UnresolvedCitation
 from .model import Block, Document, Reference, Section
-from .text import parse_markers, slug
+from .settings import IngestSettings
+from .text import DOCUMENT_ID_RULE, parse_markers, slug, valid_document_id
 
-_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# The heading's text is group 2 less its trailing spaces and closing '#'s, trimmed in code: a pattern that
+# trimmed them itself (`(.+?)\s*#*\s*$`) backtracks cubically on a heading line padded with spaces.
+_HEADING_RE = re.compile(r"(#{1,6})\s(.+)")
+_FRONT_MATTER_END_RE = re.compile(r"^---[ \t]*$", re.M)
 _BULLET_RE = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 REFERENCE_FIELDS = {"n", "type", "title", "source", "year", "url", "source_file"}
 
 
-def parse_markdown(path: Path, text: str, *, kind: str = "article") -> tuple[Document, list[CorpusError]]:
+def parse_markdown(
+    path: Path, text: str, *, kind: str = "article", ingest: IngestSettings | None = None
+) -> tuple[Document, list[CorpusError]]:
     """A Document and its non-fatal problems; raises CorpusError when the file cannot be used at all.
 
     Articles need front matter with `id` and `title`; reference texts (kind="source") may omit it and
-    take their id from the file name and their title from the first heading.
+    take their id from the file name and their title from the first heading. `ingest` bounds the
+    front matter (size, YAML nesting and aliases).
     """
-    meta, body_offset = _front_matter(path, text, required=kind == "article")
+    meta, body_offset = _front_matter(path, text, required=kind == "article", ingest=ingest or IngestSettings())
     doc_id = str(meta.get("id") or slug(path.stem))
-    if not _ID_RE.match(doc_id):
-        raise CorpusError(path, f"id {doc_id!r} must be letters, digits, '-', '_' or '.'", line=2)
+    if not valid_document_id(doc_id):
+        raise CorpusError(path, f"id {doc_id!r} {DOCUMENT_ID_RULE}", line=2)
     references = _references(path, meta.get("references") or [])
     title = meta.get("title")
     doc = Document(
@@ -52,18 +59,22 @@ def parse_markdown(path: Path, text: str, *, kind: str = "article") -> tuple[Doc
     return doc, _unresolved(path, doc)
 
 
-def _front_matter(path: Path, text: str, *, required: bool) -> tuple[dict, int]:
+def _front_matter(path: Path, text: str, *, required: bool, ingest: IngestSettings) -> tuple[dict, int]:
     if not text.startswith("---"):
         if required:
             raise CorpusError(path, "missing front matter: the file must start with a '---' line", line=1)
         return {}, 0
-    close = re.search(r"^---[ \t]*$", text[3:], flags=re.M)
+    close = _FRONT_MATTER_END_RE.search(text, 3)
     first_newline = text.find("\n")
     if close is None or first_newline < 0:
         raise CorpusError(path, "front matter is not closed by a '---' line", line=1)
-    raw = text[first_newline + 1 : 3 + close.start()]
+    raw = text[first_newline + 1 : close.start()]
+    size = len(raw.encode("utf-8", "surrogatepass"))
+    if size > ingest.max_front_matter_bytes:
+        limit = ingest.limit("max_front_matter_bytes")
+        raise CorpusError(path, f"front matter is {size:,} bytes; {limit}", line=2)
     try:
-        meta = yaml.safe_load(raw)
+        meta = safeyaml.load(raw, max_alias_nodes=ingest.max_yaml_alias_nodes, max_nesting=ingest.max_yaml_nesting)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -77,8 +88,7 @@ def _front_matter(path: Path, text: str, *, required: bool) -> tuple[dict, int]:
         for name in ("id", "title"):
             if not meta.get(name):
                 raise CorpusError(path, f"front matter lacks '{name}'", line=2)
-    end = 3 + close.end()
-    return meta, end
+    return meta, close.end()
 
 
 def _references(path: Path, raw: object) -> list[Reference]:
@@ -95,8 +105,11 @@ def _references(path: Path, raw: object) -> list[Reference]:
         try:
             n = int(entry.get("n", i))
             year = int(entry["year"]) if entry.get("year") not in (None, "") else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: `.inf`
             raise CorpusError(path, f"{where}: 'n' and 'year' must be whole numbers") from None
+        for name in ("url", "source_file"):
+            if not isinstance(entry.get(name), str | None):
+                raise CorpusError(path, f"{where}: '{name}' must be text")
         if not entry.get("title"):
             raise CorpusError(path, f"{where} (n={n}) lacks a title")
         if n in refs:
@@ -131,6 +144,7 @@ def _sections(doc: Document, body_offset: int) -> None:
     text = doc.text
     stack: list[tuple[int, str]] = []  # (level, heading) of the open headings
     used_ids: set[str] = set()
+    next_suffix: dict[str, int] = {}  # per base id, the suffix to try first: repeated headings stay linear
     section: Section | None = None
     block_start: int | None = None
     block_kind = "paragraph"
@@ -144,10 +158,11 @@ def _sections(doc: Document, body_offset: int) -> None:
         block_start = None
 
     def open_section(level: int, heading: str, line_no: int) -> Section:
-        sid = f"{doc.id}/{slug(heading, 60)}"
-        base, k = sid, 2
+        sid = base = f"{doc.id}/{slug(heading, 60)}"
+        k = next_suffix.get(base, 2)
         while sid in used_ids:
             sid, k = f"{base}-{k}", k + 1
+        next_suffix[base] = k
         used_ids.add(sid)
         new = Section(id=sid, heading=heading, path=tuple(h for _, h in stack), level=level, line=line_no)
         doc.sections.append(new)
@@ -165,7 +180,7 @@ def _sections(doc: Document, body_offset: int) -> None:
         if heading:
             close_block()
             level = len(heading.group(1))
-            title = heading.group(2).strip()
+            title = _heading_text(heading.group(2))
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))
@@ -187,6 +202,12 @@ def _sections(doc: Document, body_offset: int) -> None:
             block_end = line_start + len(line.rstrip())
         line_no += 1
     close_block()
+
+
+def _heading_text(rest: str) -> str:
+    """A heading's text from what follows its '#'s and one space: spaces and closing '#'s trimmed."""
+    text = rest.strip()
+    return text.rstrip("#").rstrip() or text[:1]
 
 
 def _root_paths(doc: Document) -> None:

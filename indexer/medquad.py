@@ -17,8 +17,10 @@ from defusedxml.ElementTree import fromstring
 
 from .errors import CorpusError
 from .model import Block, Document, Section
+from .text import DOCUMENT_ID_RULE, valid_document_id
 
-_INLINE_BULLET = re.compile(r"(?:^|\s{2,})-\s+")
+# Only the first space of a run may start a match: tried from every space, `\s{2,}` is quadratic in the run.
+_INLINE_BULLET = re.compile(r"(?:^|(?<!\s)\s{2,})-\s+")
 
 
 def parse_medquad(path: Path, data: bytes, *, collection: str | None = None) -> Document:
@@ -31,6 +33,8 @@ def parse_medquad(path: Path, data: bytes, *, collection: str | None = None) -> 
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise CorpusError(path, f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}", line=line) from None
+    except LookupError as exc:  # <?xml encoding="..."?> naming no codec Python knows
+        raise CorpusError(path, f"not readable XML: {exc}", line=1) from None
     doc_key = root.get("id") or root.get("fid") or root.get("docid")
     source = root.get("source") or root.get("corpus")
     if not doc_key or not source:
@@ -44,6 +48,8 @@ def parse_medquad(path: Path, data: bytes, *, collection: str | None = None) -> 
     if not pairs:
         raise CorpusError(path, "MedQuAD document has no QA pairs")
     doc_id = f"{source}_{doc_key}"
+    if not valid_document_id(doc_id):
+        raise CorpusError(path, f"document id {doc_id!r} (source '_' id) {DOCUMENT_ID_RULE}", line=1)
     parts: list[str] = [title, "\n\n"]
     offset = len(title) + 2
     sections: list[Section] = []

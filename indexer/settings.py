@@ -158,6 +158,49 @@ class AnswerSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    """What the indexer reads: limits that keep every parser bounded, and which symlinks it follows.
+
+    A corpus file beyond a limit is skipped with a warning naming the file, the line and the limit.
+    """
+
+    max_file_bytes: int = setting(
+        10_000_000, "GUIDELINE_QA_MAX_FILE_BYTES", "largest corpus file read, in bytes", low=1, high=2_000_000_000
+    )
+    max_line_chars: int = setting(
+        50_000, "GUIDELINE_QA_MAX_LINE_CHARS", "longest line of a corpus file, in characters", low=80, high=100_000_000
+    )
+    max_front_matter_bytes: int = setting(
+        100_000,
+        "GUIDELINE_QA_MAX_FRONT_MATTER_BYTES",
+        "largest YAML front matter of a Markdown file, in bytes",
+        low=100,
+        high=10_000_000,
+    )
+    max_yaml_nesting: int = setting(
+        20, "GUIDELINE_QA_MAX_YAML_NESTING", "front matter: deepest nesting of YAML lists and mappings", low=2, high=100
+    )
+    max_yaml_alias_nodes: int = setting(
+        100,
+        "GUIDELINE_QA_MAX_YAML_ALIAS_NODES",
+        "front matter: YAML nodes that aliases may repeat, in all (0: no aliases)",
+        low=0,
+        high=1_000_000,
+    )
+    follow_external_links: bool = setting(
+        False, "GUIDELINE_QA_FOLLOW_EXTERNAL_LINKS", "read files that symlinks in the corpus point to outside it"
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    def limit(self, name: str) -> str:
+        """`the limit is 50,000 (GUIDELINE_QA_MAX_LINE_CHARS)`: a limit as a message names it, with how to raise it."""
+        env = next(f.metadata["env"] for f in dataclasses.fields(self) if f.name == name)
+        return f"the limit is {getattr(self, name):,} ({env})"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable; each surface reads it once with `from_env()`, then applies its flags."""
 
@@ -169,6 +212,7 @@ class Settings:
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
     log_questions: Path | None = setting(
         None, "GUIDELINE_QA_LOG_QUESTIONS", "file the app appends a JSON line per question to (unset: no log)"
     )
@@ -214,7 +258,7 @@ class Variable:
     """One environment variable: which field it sets, how its text is read, and what it means."""
 
     name: str
-    section: str | None  # "chunk", "retrieval", "answer", or None for a field of Settings itself
+    section: str | None  # "chunk", "retrieval", "answer", "ingest", or None for a field of Settings itself
     field: str
     type: Any
     default: Any
@@ -337,5 +381,10 @@ def _allowed_text(cls: type, rules: Mapping[str, Any], tp: Any) -> str:
     return "text"
 
 
-SECTIONS: dict[str, type] = {"chunk": ChunkSettings, "retrieval": RetrievalSettings, "answer": AnswerSettings}
+SECTIONS: dict[str, type] = {
+    "chunk": ChunkSettings,
+    "retrieval": RetrievalSettings,
+    "answer": AnswerSettings,
+    "ingest": IngestSettings,
+}
 VARIABLES: tuple[Variable, ...] = _variables()  # every environment variable, in declaration order

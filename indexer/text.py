@@ -134,6 +134,25 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     return Sentence(start, end, parse_markers(text[start:end]))
 
 
+# Document ids become file-like keys, URL fragments, citation and qrels ids: one rule for every format.
+DOCUMENT_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+DOCUMENT_ID_RULE = "must be letters, digits, '-', '_' or '.' (at most 128, starting with a letter or digit)"
+
+
+def valid_document_id(doc_id: str) -> bool:
+    return DOCUMENT_ID_RE.fullmatch(doc_id) is not None
+
+
+# C0 and C1 control characters but newline and tab: in a terminal they begin escape sequences (colours,
+# cursor moves, window titles, hyperlinks, a cleared screen) that corpus text or a file name must not send.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with its control characters written out as escapes (`\\x1b`): safe to print to a terminal."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def slug(text: str, max_len: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

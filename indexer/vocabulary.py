@@ -11,22 +11,13 @@ from pathlib import Path
 
 import yaml
 
+from . import safeyaml
 from .errors import CorpusError
 from .model import Document
 
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML's safe subset without anchors and aliases, so a small file cannot expand into a huge one."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases are not allowed here", event.start_mark)
-        return super().compose_node(parent, index)
-
-
 FILENAME = "vocabulary.yaml"
 MAX_BYTES = 1_000_000  # a vocabulary is a hand-kept list; anything bigger is not one
+MAX_NESTING = 5  # sections, then lists or mappings of words: no vocabulary nests deeper
 KINDS = ("abbreviation", "lay", "synonym", "class", "member")
 
 
@@ -52,7 +43,7 @@ def load_vocabulary(path: Path, data: bytes) -> list[Entry]:
         raise CorpusError(path, f"vocabulary is {len(data):,} bytes, the limit is {MAX_BYTES:,}")
     try:
         text = data.decode("utf-8")
-        raw = yaml.load(text, Loader=_NoAliasLoader) or {}  # noqa: S506 - a SafeLoader that also refuses aliases
+        raw = safeyaml.load(text, max_alias_nodes=0, max_nesting=MAX_NESTING) or {}
     except UnicodeDecodeError as exc:
         raise CorpusError(path, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except yaml.YAMLError as exc:

@@ -54,7 +54,13 @@ _COUNTED = re.compile(
     re.I,
 )
 _REVIEW_PENDING = re.compile(r"pending (human )?review", re.I)
-_UPDATED = re.compile(r"^last updated:\s*(.+?)\s*(view editorial policy)?$", re.I)
+# The date is what follows, trimmed in code (see _updated): a lazy `(.+?)\s*...$` backtracks quadratically
+# on a line padded with spaces.
+_UPDATED = re.compile(r"last updated:(.+)", re.I)
+_EDITORIAL_POLICY = "view editorial policy"
+# How far before a citation number _cite looks for a word that counts it: the longest such word, and a space.
+_COUNTED_WINDOW = 12
+_YEAR_AT_END = re.compile(r"(?:19|20)\d{2}")
 
 
 def page_to_markdown(path: Path, text: str) -> str:
@@ -77,7 +83,8 @@ def page_to_markdown(path: Path, text: str) -> str:
             target = ref_lines
             continue
         if m := _UPDATED.match(stripped):
-            meta["updated"] = _date(m.group(1)) or m.group(1)
+            updated = _updated(m.group(1))
+            meta["updated"] = _date(updated) or updated
             continue
         if _REVIEW_PENDING.search(stripped):
             meta["review_status"] = "pending review"
@@ -133,7 +140,8 @@ def _cite(line: str) -> str:
     """Turn bare trailing citation numbers into our [n, m] markers."""
 
     def keep_or_mark(m: re.Match) -> str:
-        before = line[: m.start()].rstrip()
+        # A window, not the whole line before the match: a line of many numbers stays linear.
+        before = line[max(0, m.start() - _COUNTED_WINDOW) : m.start()].rstrip()
         if _COUNTED.search(before):
             return m.group(0)
         return f" [{', '.join(n.strip() for n in m.group(1).split(','))}]"
@@ -162,14 +170,33 @@ def _references(path: Path, lines: list[tuple[int, str]]) -> list[dict]:
         url = next((t for t in texts[1:] if re.match(r"^https?://", t)), None)
         rest = [t for t in texts[1:] if t != url]
         if rest:
-            m = re.match(r"^(.*?),?\s*((?:19|20)\d{2})\s*\.?$", rest[0])
-            ref["source"] = m.group(1).strip() if m else rest[0]
-            if m:
-                ref["year"] = int(m.group(2))
+            source, year = _source_and_year(rest[0])
+            ref["source"] = source
+            if year:
+                ref["year"] = year
         if url:
             ref["url"] = url
         refs.append(ref)
     return refs
+
+
+def _updated(text: str) -> str:
+    """The date of a 'Last updated:' line, without the 'View editorial policy' link the site appends."""
+    text = text.strip()
+    if text.lower().endswith(_EDITORIAL_POLICY):
+        return text[: -len(_EDITORIAL_POLICY)].rstrip() or text
+    return text
+
+
+def _source_and_year(text: str) -> tuple[str, int | None]:
+    r"""'Journal of X, 2021.' -> ('Journal of X', 2021); without a year at the end, (text, None).
+
+    Trimmed in code: a pattern like `(.*?),?\s*(year)\s*\.?$` backtracks quadratically on a run of spaces.
+    """
+    body = text.removesuffix(".").rstrip()
+    if len(body) < 4 or not _YEAR_AT_END.fullmatch(body[-4:]):
+        return text, None
+    return body[:-4].rstrip().removesuffix(",").strip(), int(body[-4:])
 
 
 def _date(text: str) -> str | None:

@@ -68,6 +68,56 @@ def test_batch_answers_each_line_and_reports_bad_ones(sample_index, tmp_path, ca
     assert lines[2] == {"id": "c", "error": "the question is empty; type a question about the guidelines"}
 
 
+def test_batch_gives_every_line_one_output_line_in_order_and_bad_lines_cost_only_themselves(
+    sample_index, tmp_path, capsys
+):
+    # Before: a line with "article": ["x"] or a lone surrogate was a TypeError traceback and every later
+    # line went unanswered; one malformed JSON line refused the whole batch before any answer.
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        json.dumps(
+            {"id": "a", "question": "What is the first-line treatment for HER2-positive metastatic breast cancer?"}
+        ),
+        "{not json",
+        json.dumps({"id": "b", "question": "What dose?", "article": ["x"]}),
+        json.dumps({"id": "c", "question": "dose \ud800 trastuzumab"}),
+        json.dumps({"id": "d", "question": ""}),
+        "",
+        json.dumps({"id": "e", "question": "What dose?", "article": "no-such-article"}),
+        '{"id": "f", "question": "dose NOT-UTF-8"}',
+        json.dumps({"id": "\udcff", "question": 5}),
+        json.dumps([1, 2]),
+        json.dumps({"id": True, "question": "What dose?"}),
+        json.dumps({"id": "g", "question": "What dose?", "history": "not a list"}),
+        json.dumps(
+            {"id": "h", "question": "What loading dose of trastuzumab is used?", "article": "metastatic-breast-cancer"}
+        ),
+    ]
+    # as a careless export leaves it: one line with a Latin-1 byte
+    questions.write_bytes("\n".join(lines).encode().replace(b"NOT-UTF-8", b"\xff") + b"\n")
+    assert main(["ask", "--index", str(sample_index), "--questions", str(questions), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    out = [json.loads(line) for line in captured.out.splitlines()]
+    where = str(questions)
+    assert [(o["id"], o.get("error")) for o in out] == [
+        ("a", None),
+        ("2", f"{where}:2: not valid JSON (Expecting property name enclosed in double quotes)"),
+        ("b", f"{where}:3: 'article' must be an article id (a string)"),
+        ("c", "the question contains a character that is not valid text (U+D800) at position 6"),
+        ("d", "the question is empty; type a question about the guidelines"),
+        ("e", out[5]["error"]),
+        ("8", f"{where}:8: not UTF-8 text (byte 0xff)"),
+        ("\udcff", f"{where}:9: 'question' must be a string"),
+        ("10", f'{where}:10: each line needs at least {{"id", "question"}}'),
+        ("11", f"{where}:11: 'id' must be a string or a whole number"),
+        ("g", f"{where}:12: 'history' must be a list of earlier questions"),
+        ("h", None),
+    ]
+    assert out[5]["error"].startswith(f"no article with id 'no-such-article' in {sample_index} (articles: ")
+    assert "trastuzumab" in out[0]["answer"] and "4 mg/kg" in out[-1]["answer"]
+
+
 @pytest.mark.parametrize(
     "question, extra, message",
     [
@@ -118,3 +168,30 @@ def _edit_manifest(index, **changes):
     manifest = json.loads((index / "manifest.json").read_text())
     manifest.update(changes)
     (index / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_escape_sequences_in_corpus_text_reach_the_terminal_defused(tmp_path, embedder, capsys):
+    from indexer.build import build_index
+    from indexer.settings import Settings
+
+    from ..helpers import write_article
+
+    corpus = tmp_path / "corpus"
+    # A claim that would clear the screen, retitle the terminal window and (C1 CSI) turn the text red.
+    write_article(
+        corpus,
+        "esc",
+        "Give trastuzumab 4 mg/kg IV as the loading dose \x1b[2J\x1b]0;owned\x07\x9b31m for HER2 disease [1].",
+        title="What is the trastuzumab dose?",
+    )
+    index = tmp_path / "index"
+    build_index(Settings(corpus=(corpus,), index=index), embedder=embedder)
+    outputs = []
+    for extra in ([], ["--json"]):
+        assert main(["ask", "--index", str(index), *extra, "What loading dose of trastuzumab is used?"]) == 0
+        outputs.append(capsys.readouterr().out)
+    text, as_json = outputs
+    assert not any(c in out for out in outputs for c in "\x1b\x07\x9b"), outputs
+    assert "4 mg/kg IV as the loading dose \\x1b[2J\\x1b]0;owned\\x07\\x9b31m for HER2" in text  # shown, not obeyed
+    answer = json.loads(as_json)["answer"]
+    assert "\x1b[2J\x1b]0;owned\x07\x9b31m" in answer  # the JSON still carries the text exactly

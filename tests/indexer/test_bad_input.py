@@ -50,6 +50,26 @@ def _bad_reference_list(folder):
     )
 
 
+def _infinite_reference_number(folder):
+    (folder / "inf.md").write_text(
+        "---\nid: inf\ntitle: Inf?\nreferences:\n  - {n: .inf, title: T}\n---\n\n## A\n\nText.\n"
+    )
+
+
+def _url_list(folder):
+    (folder / "url.md").write_text(
+        "---\nid: url\ntitle: Url?\nreferences:\n  - {title: T, url: [x]}\n---\n\n## A\n\nText.\n"
+    )
+
+
+def _empty_timestamp(folder):
+    (folder / "stamp.md").write_text("---\nid: stamp\ntitle: Stamp?\nupdated: !!timestamp\n---\n\n## A\n\nText.\n")
+
+
+def _unknown_xml_encoding(folder):
+    (folder / "0000001.xml").write_text('<?xml version="1.0" encoding="x"?><Document id="1" source="S"/>')
+
+
 @pytest.mark.parametrize(
     "make, expected, kept",
     [
@@ -62,6 +82,12 @@ def _bad_reference_list(folder):
         (_binary, "binary.md: looks like a binary file", False),
         (_file_loop, "loop.md: cannot read file (Too many levels of symbolic links)", False),
         (_bad_reference_list, "bad-refs.md: reference #1: 'n' and 'year' must be whole numbers", False),
+        # found by tests/indexer/test_fuzz.py: each was a traceback (OverflowError, a list where text
+        # belongs, AttributeError inside PyYAML, LookupError inside the XML parser)
+        (_infinite_reference_number, "inf.md: reference #1: 'n' and 'year' must be whole numbers", False),
+        (_url_list, "url.md: reference #1: 'url' must be text", False),
+        (_empty_timestamp, "stamp.md:1: malformed front matter: a value does not fit its type tag", False),
+        (_unknown_xml_encoding, "0000001.xml:1: not readable XML: unknown encoding: x", False),
     ],
     ids=lambda v: getattr(v, "__name__", None),
 )

@@ -60,3 +60,13 @@ def test_strict_build_exits_2_with_one_line_per_problem(tmp_path, capsys):
     assert any(line.startswith(f"warning: {corpus / 'broken.md'}:4: malformed front matter") for line in err)
     assert err[-1] == "error: --strict: 2 problem(s) in the corpus; the index was not changed"
     assert not (tmp_path / "index").exists()
+
+
+def test_escape_sequences_in_file_names_reach_the_terminal_defused(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a", "Claim [1].")
+    (corpus / "\x1b[2J\x1b]0;owned\x07.md").write_text("## No front matter\n\nText.\n")
+    assert main(["build", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert f"warning: {corpus}/\\x1b[2J\\x1b]0;owned\\x07.md:1: missing front matter" in err

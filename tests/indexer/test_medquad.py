@@ -80,3 +80,28 @@ def test_malformed_xml_names_the_line(tmp_path):
     bad.write_text('<?xml version="1.0"?>\n<Document id="1" source="GARD">\n<Focus>x</Foc>\n</Document>')
     with pytest.raises(CorpusError, match=r"bad.xml:3: not well-formed XML"):
         parse(bad)
+
+
+@pytest.mark.parametrize(
+    "doc_id, source, shown",
+    [
+        ("0000001&#x202e;lmx.exe", "GARD", "'GARD_0000001\\u202elmx.exe'"),  # right-to-left override
+        ("0000001&#10;x", "GARD", "'GARD_0000001\\nx'"),
+        ("../../etc", "GARD", "'GARD_../../etc'"),
+        ("0000001", "GARD Rare", "'GARD Rare_0000001'"),
+    ],
+    ids=["bidi-override", "newline", "path", "space"],
+)
+def test_medquad_document_ids_are_validated_like_article_ids(tmp_path, doc_id, source, shown):
+    folder = tmp_path / "medquad"
+    folder.mkdir()
+    (folder / "0000001.xml").write_text(
+        f'<?xml version="1.0"?><Document id="{doc_id}" source="{source}"><Focus>F</Focus><QAPairs>'
+        "<QAPair pid='1'><Question>What is F?</Question><Answer>F is rare.</Answer></QAPair></QAPairs></Document>"
+    )
+    loaded = load_corpus([folder])
+    assert loaded.documents == []
+    assert [str(p) for p in loaded.problems] == [
+        f"{folder / '0000001.xml'}:1: document id {shown} (source '_' id) must be letters, digits, '-', '_' or '.' "
+        "(at most 128, starting with a letter or digit)"
+    ]
