@@ -17,6 +17,7 @@ import streamlit as st
 
 from assistant.errors import GuidelineQAError, IndexMissing
 from assistant.feedback import Feedback, FeedbackStore, feedback_path
+from assistant.private import append_line
 from assistant.render import (
     conversation_markdown,
     highlighted_passage,
@@ -90,7 +91,8 @@ def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) 
     from indexer.corpus import fingerprint
 
     existing = [Path(p) for p in paths if Path(p).exists()]
-    return bool(existing) and fingerprint(existing) != built_fingerprint
+    # The ingest limits are part of the fingerprint: the build's own settings, from the same environment.
+    return bool(existing) and fingerprint(existing, Settings.from_env().ingest) != built_fingerprint
 
 
 def sidebar_status(index: Path, manifest: Manifest) -> None:
@@ -267,8 +269,7 @@ def log_question(settings: Settings, article: str, question: str) -> None:
             "article": article,
             "question": question,
         }
-        with open(settings.log_questions, "a", encoding="utf-8") as f:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        append_line(settings.log_questions, json.dumps(record, ensure_ascii=False))  # created 0600
 
 
 def chat(assistant, article: dict) -> None:

@@ -286,3 +286,20 @@ def test_rebuilds_picked_up_by_the_app_replace_the_loaded_index_and_keep_one_mod
         assert f"{i + 1} documents" in plain(at.sidebar.markdown[0].value)
         assert len(loaded()) == 1
     assert len(created) <= 1  # the app's one shared model (perhaps already loaded by an earlier test)
+
+
+def test_the_question_log_is_off_by_default_and_private_when_configured(sample_index, monkeypatch, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(index))
+    log = tmp_path / "logs" / "questions.jsonl"
+    at = ask(pick(AppTest.from_file(APP, default_timeout=60).run(), "male-breast-cancer"), "tamoxifen in men?")
+    assert not at.exception and not log.exists()
+    monkeypatch.setenv("GUIDELINE_QA_LOG_QUESTIONS", str(log))
+    other = tmp_path / "other-index"  # another index: the app builds another assistant with these settings
+    shutil.copytree(sample_index, other)
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(other))
+    at = ask(pick(AppTest.from_file(APP, default_timeout=60).run(), "male-breast-cancer"), "tamoxifen in men?")
+    assert not at.exception
+    assert '"question": "tamoxifen in men?"' in log.read_text()
+    assert log.stat().st_mode & 0o777 == 0o600  # questions are readable by the service user only
