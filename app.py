@@ -17,7 +17,7 @@ import streamlit as st
 
 from assistant.errors import GuidelineQAError, IndexMissing
 from assistant.feedback import Feedback, FeedbackStore, feedback_path
-from assistant.private import append_line
+from assistant.private import append_line, no_outbound_lookups
 from assistant.render import (
     conversation_markdown,
     highlighted_passage,
@@ -343,6 +343,7 @@ def evaluation_page(settings: Settings) -> None:
 
 
 def main() -> None:
+    no_outbound_lookups()
     st.set_page_config(page_title="guideline-qa", layout="wide")
     st.info(BANNER)
     try:

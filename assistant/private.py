@@ -1,5 +1,6 @@
 """Files that hold what clinicians typed (feedback, the question log): created readable by their owner
-only, whatever the umask. A file that exists keeps the mode its administrator gave it."""
+only, whatever the umask. A file that exists keeps the mode its administrator gave it. And no lookup
+that leaves the machine: `no_outbound_lookups`."""
 
 from __future__ import annotations
 
@@ -24,3 +25,14 @@ def append_line(path: Path, line: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, MODE)
     with open(fd, "a", encoding="utf-8") as f:
         f.write(line + "\n")
+
+
+def no_outbound_lookups() -> None:
+    """Streamlit checks a WebSocket's foreign origin against this machine's addresses: the external one,
+    which it asks checkip.amazonaws.com for, and the network one, found by pointing a socket at 8.8.8.8
+    (streamlit.net_util; no setting turns either off). The app is served on loopback: it has no other
+    address to allow, so the answer is "none", never a lookup."""
+    from streamlit import net_util
+
+    net_util.get_external_ip = lambda: None
+    net_util.get_internal_ip = lambda: None

