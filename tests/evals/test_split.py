@@ -41,5 +41,20 @@ def test_split_is_sha1_of_the_id_mod_10():
 
 
 def test_unknown_split_is_refused():
-    with pytest.raises(GuidelineQAError, match="split must be one of all, tune, test, got 'train'"):
+    with pytest.raises(GuidelineQAError, match="split must be one of all, tune, test, dev, got 'train'"):
         select_split(dataset(), "train")
+
+
+def test_dev_split_is_only_the_questions_the_dataset_assigns_to_dev():
+    """`dev` questions are in neither tune nor test, whatever their id's SHA-1; without any, dev is empty."""
+    queries = [Query(id=i, text=i, split="dev" if n % 3 == 0 else None) for n, i in enumerate(IDS)]
+    data = Dataset("ids", queries, {i: {f"{i}-section": 1} for i in IDS})
+    dev_ids = [q.id for q in select_split(data, "dev").queries]
+    assert dev_ids == IDS[::3] and set(select_split(data, "dev").qrels) == set(dev_ids)
+    tune_ids = [q.id for q in select_split(data, "tune").queries]
+    test_ids = [q.id for q in select_split(data, "test").queries]
+    assert not set(dev_ids) & (set(tune_ids) | set(test_ids))
+    assert sorted(dev_ids + tune_ids + test_ids) == sorted(IDS)
+    assert any(in_tuning_split(i) for i in dev_ids)  # the SHA-1 rule would have put some in tune
+    assert not any(in_tuning_split(q) for q in queries if q.split == "dev")
+    assert select_split(dataset(), "dev").queries == []

@@ -21,6 +21,8 @@ CATEGORIES = {
     "subgroup-trap", "partial", "unanswerable", "suggested",
 }
 MIN_PER_CATEGORY = {"typo": 15, "abbreviation": 15, "drug-class": 15, "lay": 15, "subgroup-trap": 15, "partial": 8}
+# `tune` and `test` are the original set; `dev` is later, independent data for choosing thresholds (README).
+SPLITS = ("tune", "test", "dev")
 # Abstentions about another disease entirely; every other abstention is near-topic.
 OFF_TOPIC_MISSING = {"prostate", "EGFR"}
 MARKER = re.compile(r"\s*\[\d+(?:\s*[-,]\s*\d+)*\]")
@@ -98,6 +100,33 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9%/+-]+", text.lower())
 
 
+def check_dev(dev: list[dict], chains: dict[str, list[dict]], qrels: dict[str, list[str]],
+              owner: dict[str, str], files: dict[str, str]) -> None:
+    """`dev` must be usable on its own for choosing abstention thresholds: enough abstentions and
+    answerable questions, partial questions, conversations, and every category and article."""
+    if not dev:
+        return
+    cats = Counter(r["category"] for r in dev)
+    abstain = [r for r in dev if r["abstain"]]
+    near = [r for r in abstain if not set(r["missing"]) & OFF_TOPIC_MISSING]
+    multi = [c for c, turns in chains.items() if turns[0]["split"] == "dev" and len(turns) >= 2]
+    topic = [c for c in multi if any(t["category"] == "topic-change" for t in chains[c])]
+    if len(near) < 25:
+        problem(f"dev: {len(near)} near-topic abstentions, 25 needed")
+    if len(dev) - len(abstain) < 30:
+        problem(f"dev: {len(dev) - len(abstain)} answerable questions, 30 needed")
+    if cats["partial"] < 8:
+        problem(f"dev: {cats['partial']} partial questions, 8 needed")
+    if len(multi) < 10 or len(topic) < 3:
+        problem(f"dev: {len(multi)} chains of 2-4 turns ({len(topic)} with a topic change): 10 (3) needed")
+    if set(cats) != CATEGORIES:
+        problem(f"dev: no question of category {sorted(CATEGORIES - set(cats))}")
+    opened = {r["article"] for r in dev}
+    answering = {owner[s] for r in dev for s in qrels.get(r["_id"], []) if s in owner}
+    if opened != set(files) or answering != set(files):
+        problem("dev: every article must be open for some question and answer some question")
+
+
 def main() -> int:
     files, sections, owner = load_articles()
     cross_check_with_indexer(sections)
@@ -158,8 +187,8 @@ def main() -> int:
             continue
         if r["category"] not in CATEGORIES:
             problem(f"{qid}: unknown category {r['category']}")
-        if r["split"] not in ("tune", "test"):
-            problem(f"{qid}: split must be tune or test")
+        if r["split"] not in SPLITS:
+            problem(f"{qid}: split must be one of {', '.join(SPLITS)}")
         if r["article"] not in files:
             problem(f"{qid}: unknown article {r['article']}")
         if r["chain"] != last_chain and r["chain"] in seen_chains:
@@ -253,9 +282,11 @@ def main() -> int:
         problem(f"abstentions {len(abstain)} (near-topic {len(near)}): 30 (20) needed")
     if set(arts) != set(files) or set(answered_from) != set(files):
         problem("every article must be open for some question and answer some question")
-    tune_share = splits["tune"] / max(1, len(rows))
+    # The tune share is of the original tune+test set; dev is counted apart and must not dilute it.
+    tune_share = splits["tune"] / max(1, splits["tune"] + splits["test"])
     if not 0.3 <= tune_share <= 0.5:
-        problem(f"tune share {tune_share:.0%}, expected about 40%")
+        problem(f"tune share {tune_share:.0%} of tune+test, expected about 40%")
+    check_dev([r for r in rows if r["split"] == "dev"], chains, qrels, owner, files)
 
     sys.path.insert(0, str(ROOT))
     try:
@@ -270,14 +301,16 @@ def main() -> int:
 
     print(f"{len(rows)} queries, {len(chains)} chains ({multi} of 2-4 turns: {topic_chains} with a topic change,"
           f" {follow_chains} with a follow-up), {sum(len(v) for v in qrels.values())} qrels")
-    print(f"abstain {len(abstain)} (near-topic {len(near)}); split {dict(splits)}")
+    print(f"abstain {len(abstain)} (near-topic {len(near)}); split {dict(splits)};"
+          f" tune share of tune+test {tune_share:.0%}")
     print("article open:", dict(arts))
     print("answered from:", dict(answered_from))
     width = max(map(len, CATEGORIES))
-    print(f"{'category':<{width}}  total  tune  test")
+    print(f"{'category':<{width}}  total  " + "  ".join(SPLITS))
     for cat in sorted(CATEGORIES):
-        t = sum(1 for r in rows if r["category"] == cat and r["split"] == "tune")
-        print(f"{cat:<{width}}  {cats[cat]:>5}  {t:>4}  {cats[cat] - t:>4}")
+        per = [sum(1 for r in rows if r["category"] == cat and r["split"] == sp) for sp in SPLITS]
+        cells = "  ".join(f"{n:>{len(sp)}}" for n, sp in zip(per, SPLITS, strict=True))
+        print(f"{cat:<{width}}  {cats[cat]:>5}  {cells}")
     for p in problems:
         print("PROBLEM:", p, file=sys.stderr)
     print("OK" if not problems else f"{len(problems)} problem(s)")
