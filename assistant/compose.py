@@ -49,7 +49,8 @@ QUESTION_WORDS = frozenset(
         question questions answer answers okay ok please thanks hi hello wondering someone anything
         something thing things kind sort way ways need needs want wants look looking like one ones go goes
         going away come comes take takes taking make makes happen happens work works matter matters worth
-        reasonable fine likely different same else already still really actually mean means case"""
+        reasonable fine likely different same else already still really actually mean means case diff incl
+        switching switch"""
     )
 )
 UBIQUITOUS = 0.5  # a term in more than this share of the passages says nothing about which one answers
@@ -82,7 +83,7 @@ _DRUG = re.compile(
     r"strant|parib|lutamide|semide|pine|zepam|tinib|limus|ciclib|lisib|deruxtecan|vedotin|govitecan|tansine)$"
 )
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
-_MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish)$")
+_MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish|ed|en)$")  # adjectives, participles, verbs
 _HEAD = r"(cancers?|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
 
 OUT_OF_SCOPE = 0.8  # sentence score factor for another document's sentences when the open article has evidence
@@ -188,18 +189,23 @@ class ExtractiveComposer:
         of a word the corpus has ("mantle radiation", "favourable prognostic factors")."""
         if term in request.vocabulary_terms:
             return True
-        if len(term) < 4 or term in ASPECTS or term in GENERIC_ASPECTS or term.isdigit():
+        if term in ASPECTS or term in GENERIC_ASPECTS or term.isdigit():
             return False
+        words = _words_for(request.corrected, [term])
+        word = words[0] if words else term
+        if len(term) >= 3 and re.fullmatch(r"[A-Z][A-Z0-9-]*[A-Z0-9]|[a-z]{1,3}[A-Z][A-Za-z0-9-]*", word):
+            return True  # an acronym or a gene, test or score as written: "MRI", "RFA", "ctDNA", "PALB2"
+        if len(term) < 4:
+            return False  # a short lower-case word ("zap", "pts") is chatter or shorthand, not a subject
         if _DRUG.search(term) or _DISEASE.search(term):
             return True
-        if _MODIFIER.search(term):
-            return False  # "favourable", "nastier", "painful": what is asked about is the word they qualify
+        if _MODIFIER.search(word.lower()):
+            return False  # "favourable", "nastier", "sequenced", "worsen": they qualify what is asked about
         if self._modifies_known(request, term):
             return False
         if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
             return True
-        words = _words_for(request.corrected, [term])
-        return _zipf(words[0].lower() if words else term) < ENTITY_ZIPF
+        return _zipf(word.lower()) < ENTITY_ZIPF
 
     def _modifies_known(self, request: Request, term: str) -> bool:
         """The word right after `term` in the question is one the corpus knows: `term` qualifies it."""
@@ -560,7 +566,10 @@ def _terms(p: Passage) -> list[str]:
 
 # Where a question of several parts divides: a further question, "what about", "vs".
 _CLAUSE = re.compile(
-    r"\?\s+|;\s*|\.\s+(?=[A-Za-z])|,?\s*\b(?:and\s+)?(?:what|how)\s+about\b\s*|\s+(?:vs\.?|versus)\s+", re.I
+    r"\?\s+|;\s*|\.\s+(?=[A-Za-z])|,?\s*\b(?:and\s+)?(?:what|how)\s+about\b\s*|\s+(?:vs\.?|versus)\s+"
+    r"|,\s*(?:and\s+|but\s+)?(?=(?:can|could|is|are|does|do|did|should|will|would|what|how|when|which)\b)"
+    r"|,\s*(?:incl\.?|including|esp\.?|especially)\s+",
+    re.I,
 )
 
 

@@ -27,7 +27,7 @@ _CUE = re.compile(
 )
 # Explicit markers of a new topic ("different pt, ...", "separate question: ..."): no borrowing.
 _NEW_TOPIC = re.compile(
-    r"^\s*(different|another|new|separate|unrelated|other|next)\s+(pt|patient|question|case|topic|query|one)\b"
+    r"^\s*(different|diff|another|new|separate|unrelated|other|next)\s+(pt|patient|question|q|case|topic|query|one)\b"
     r"|^\s*(unrelated|separately|new question|changing the subject)\b",
     re.I,
 )

@@ -128,12 +128,18 @@ class Understanding:
             low = word.lower()
             if len(low) < 4 or low in _LEAVE_ALONE or low in self._vocabulary_words:
                 continue
+            if word.isupper() or not word[0].isupper() and any(c.isupper() for c in word):
+                continue  # an acronym as written ("ECOG", "ctDNA"): a name, not a misspelt word
             if self.known.get(stem(low), 0) > 0 or _common_english(low):
                 continue  # a real word ("live") is not a misspelling of a corpus word ("line")
             best = self._closest(low)
             # A much shorter match is a stem ("noticed" is indexed as "notic"): not a word to show or search.
             if best is not None and len(best) >= len(low) - 1:
                 out.append(Expansion(word, best, "spelling", "corpus"))
+            elif _zipf(low) < RARE_ZIPF:
+                english = _english_neighbour(low)  # "bigest", "immunotherpy": a word, not a subject
+                if english is not None:
+                    out.append(Expansion(word, english, "spelling", "english"))
         return out
 
     def _closest(self, word: str) -> str | None:
@@ -153,12 +159,40 @@ class Understanding:
 
 
 COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: a word used at least once per million words is not a typo
+RARE_ZIPF = 2.0  # below this a word is too rare to be meant ("bigest" 1.9): a common word it is a typo of is looked for
+ENGLISH_WORDS = 100_000  # the commonest English words a typo may be of
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
 
 
 def _common_english(word: str) -> bool:
-    from wordfreq import zipf_frequency
+    return _zipf(word) >= COMMON_ZIPF
 
-    return zipf_frequency(word, "en") >= COMMON_ZIPF
+
+_ENGLISH: dict[str, list[str]] = {}  # first letter -> English words, loaded on the first unknown word
+
+
+def _english_neighbour(word: str) -> str | None:
+    """The commonest English word within one edit (two for words of eight letters or more), same first
+    letter and length within the edit budget: "bigest" -> "biggest", "immunotherpy" -> "immunotherapy"."""
+    from rapidfuzz.distance import DamerauLevenshtein
+    from wordfreq import top_n_list
+
+    if not _ENGLISH:
+        for w in top_n_list("en", ENGLISH_WORDS):
+            if w.isalpha() and len(w) >= 4:
+                _ENGLISH.setdefault(w[0], []).append(w)  # commonest first
+    limit = 1 if len(word) < 8 else 2
+    for candidate in _ENGLISH.get(word[0], ()):
+        if abs(len(candidate) - len(word)) > limit:
+            continue
+        if DamerauLevenshtein.distance(word, candidate, score_cutoff=limit) <= limit:
+            return candidate
+    return None
 
 
 def _norm(term: str) -> str:

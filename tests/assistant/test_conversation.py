@@ -107,7 +107,10 @@ def test_every_answer_of_a_conversation_carries_the_disclaimer(assistant):
 def test_a_misspelt_ordinary_word_is_not_replaced_by_a_stem(assistant):
     """The index keeps stems ("diagnosed" -> "diagnos"); a correction must be a word a reader recognises."""
     understood = assistant.understanding("I was diagnozed with a lump, is tretment needed?")
-    assert [(e.term, e.adds) for e in understood.expansions if e.kind == "spelling"] == [("tretment", "treatment")]
+    assert [(e.term, e.adds) for e in understood.expansions if e.kind == "spelling"] == [
+        ("diagnozed", "diagnosed"),  # an everyday word, from English rather than the corpus's stems
+        ("tretment", "treatment"),
+    ]
 
 
 def test_a_brand_name_finds_the_class_the_guideline_names(assistant):
@@ -238,3 +241,30 @@ def test_a_suggestion_the_assistant_would_refuse_is_not_offered(sample_index, em
     after = refusing.suggested_questions("male-breast-cancer", limit=20)
     assert "What does the guideline say about surgery?" in before
     assert after == [q for q in before if "surgery" not in q]
+
+
+def test_a_typo_of_an_everyday_word_is_corrected_not_named_as_missing(assistant):
+    answer = assistant.ask("is age the bigest risk factor", [], "breast-cancer-risk-prevention")
+    assert {"term": "bigest", "adds": "biggest", "kind": "spelling", "source": "english"} in (
+        answer.understood["expansions"]
+    )
+    assert not answer.abstained and answer.text.startswith("Older age is the main risk factor")
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("does she need an ECOG score before chemo", "ECOG"),  # an acronym as written is a subject
+        ("RFA for a single liver met?", "RFA"),
+    ],
+)
+def test_an_acronym_the_corpus_lacks_is_named(assistant, question, name):
+    answer = assistant.ask(question, [], MBC)
+    assert answer.abstained and name in answer.text and name in answer.missing
+
+
+def test_a_second_question_after_a_comma_is_a_part_of_its_own(assistant):
+    question = "is mastectomy the usual op for men, and do we offer reconstruction"
+    answer = assistant.ask(question, [], "male-breast-cancer")
+    assert not answer.abstained and "modified radical mastectomy" in answer.text
+    assert "reconstruction" in answer.missing
