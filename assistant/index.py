@@ -47,12 +47,14 @@ class SearchIndex:
             )
         self.embedder = embedder
         self.vectors = self.reader.vectors
+        self.heading_vectors = self.reader.heading_vectors
+        self.heading_chunks = self.reader.heading_chunk_rows()  # heading row -> its section's chunk rows
         self.documents = self.reader.documents()
         self.weights = TermWeights(self.reader.term_df(), self.vectors.ntotal)
         self.references: dict[str, dict[int, Reference]]
         self.references, self.linked_sources = self.reader.references()
         self.vocabulary = self.reader.vocabulary()
-        self._scopes: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
+        self._scopes: dict[tuple[str, frozenset[str]], tuple[np.ndarray, np.ndarray]] = {}
 
     def topic_names(self) -> list[str]:
         """What the corpus names its subjects: article tags, drugs and classes of the vocabulary, the titles
@@ -91,13 +93,24 @@ class SearchIndex:
 
     def scope_rows(self, scope: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """Rows and vectors of every chunk in scope, for exact in-scope dense search."""
-        cached = self._scopes.get(scope)
+        return self._scoped("chunks", scope)
+
+    def scope_headings(self, scope: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Heading rows and vectors of every section in scope, for the heading channel's in-scope search."""
+        return self._scoped("headings", scope)
+
+    def _scoped(self, kind: str, scope: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        cached = self._scopes.get((kind, scope))
         if cached is None:
-            rows = self.reader.rows_of(scope)
-            cached = (rows, self.vectors.reconstruct(rows))
+            if kind == "chunks":
+                rows = self.reader.rows_of(scope)
+                cached = (rows, self.vectors.reconstruct(rows))
+            else:
+                rows = self.reader.heading_rows_of(scope)
+                cached = (rows, self.heading_vectors.reconstruct(rows))
             if len(self._scopes) >= 64:
                 self._scopes.pop(next(iter(self._scopes)))
-            self._scopes[scope] = cached
+            self._scopes[(kind, scope)] = cached
         return cached
 
     def chunks(self, rows: list[int]) -> dict[int, StoredChunk]:

@@ -1,5 +1,6 @@
-"""Hybrid retrieval: dense search (the index's vector store) and FTS5 BM25 fused by reciprocal rank,
-article scope first, then the reranker over an over-fetched list."""
+"""Hybrid retrieval: dense search over passages (the index's vector store), FTS5 BM25, and dense search
+over section headings (the heading channel) fused by reciprocal rank, article scope first, then the
+reranker over an over-fetched list."""
 
 from __future__ import annotations
 
@@ -57,17 +58,21 @@ class Retriever:
         timings["embed"] = (t1 - t0) * 1000
 
         scope = self.index.scope(article)
-        lists: list[tuple[list[int], float]] = []  # (rows best first, weight)
+        # (ranks best first, weight); each rank is the chunk rows that share it and its own factor
+        lists: list[tuple[list[tuple[list[int], float]], float]] = []
         if mode in ("hybrid", "dense"):
             dense = self._with_scope(self._dense(qv, s.candidates), self._dense_in_scope(qv, scope, s.candidates))
-            lists.append((dense, s.dense_weight))
+            lists.append(([([r], 1.0) for r in dense], s.dense_weight))
         if mode in ("hybrid", "bm25"):
             keyword = self._with_scope(self._keyword(query, s.candidates), self._keyword(query, s.candidates, scope))
-            lists.append((keyword, 1.0))
+            lists.append(([([r], 1.0) for r in keyword], 1.0))
+        if mode == "hybrid" and s.heading_weight > 0 and self.index.heading_vectors.ntotal:
+            lists.append((self._headings(qv, scope, s.candidates), s.heading_weight))
         fused: dict[int, float] = {}
-        for rows, weight in lists:
-            for rank, row in enumerate(rows, start=1):
-                fused[row] = fused.get(row, 0.0) + weight / (s.rrf_k + rank)
+        for ranks, weight in lists:
+            for rank, (rows, factor) in enumerate(ranks, start=1):
+                for row in rows:
+                    fused[row] = fused.get(row, 0.0) + weight * factor / (s.rrf_k + rank)
         if scope:
             in_scope = self._rows_in_scope(scope)
             for row in fused:
@@ -103,6 +108,28 @@ class Retriever:
             return []
         order = np.argsort(-(vectors @ qv), kind="stable")[:n]
         return [int(rows[i]) for i in order]
+
+    def _headings(self, qv: np.ndarray, scope: frozenset[str], n: int) -> list[tuple[list[int], float]]:
+        """The heading channel: the `n` section headings nearest the question, then in-scope ones it missed.
+
+        Each rank holds the chunk rows of that heading's section (a heading speaks for all its passages) and
+        votes in proportion to its cosine with the question: a heading that asks the question (MedQuAD's,
+        about 0.7 for a consumer's message) weighs fully, headings that only label a topic (an article's
+        "Treatment > Surgery", about 0.3) little, so the channel cannot outvote the passages where headings
+        say little.
+        """
+        _, ids = self.index.heading_vectors.search(qv.reshape(1, -1), n)
+        order = [int(i) for i in ids[0] if i >= 0]
+        if scope:
+            rows, vectors = self.index.scope_headings(scope)
+            if len(rows):
+                nearest = np.argsort(-(vectors @ qv), kind="stable")[:n]
+                order = self._with_scope(order, [int(rows[i]) for i in nearest])
+        if not order:
+            return []
+        cosines = self.index.heading_vectors.reconstruct(np.array(order, dtype="int64")) @ qv
+        chunks = self.index.heading_chunks
+        return [(chunks[h].tolist(), max(float(c), 0.0)) for h, c in zip(order, cosines, strict=True)]
 
     def _keyword(self, query: str, n: int, scope: frozenset[str] | None = None) -> list[int]:
         match = keyword_query(query)

@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave section headings (MedQuAD: the questions) out of the indexed text",
     )
+    b.add_argument(
+        "--no-heading-channel",
+        action="store_true",
+        help="index no heading vectors (the heading channel); with --exclude-headings, no heading is indexed",
+    )
     b.add_argument("--max-tokens", type=int, help="word pieces per chunk, special tokens included")
     b.add_argument(
         "--follow-external-links",
@@ -84,6 +89,8 @@ def _build(settings: Settings, args) -> int:
     chunk = settings.chunk
     if args.exclude_headings:
         chunk = dataclasses.replace(chunk, include_headings=False)
+    if args.no_heading_channel:
+        chunk = dataclasses.replace(chunk, heading_channel=False)
     if args.max_tokens is not None:
         chunk = dataclasses.replace(chunk, max_tokens=args.max_tokens)
     ingest = settings.ingest

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import store
-from .chunk import chunk_document, text_sha
+from .chunk import chunk_document, section_headings, text_sha
 from .corpus import PARSER_VERSION, fingerprint, load_corpus
 from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation
 from .manifest import CorpusInfo, Counts, Manifest, ModelInfo
@@ -35,8 +35,8 @@ class BuildReport:
     sections: int = 0
     chunks: int = 0
     references: int = 0
-    embedded: int = 0  # texts sent to the model in this build
-    reused: int = 0  # vectors taken from the previous index
+    embedded: int = 0  # texts (passages and headings) sent to the model in this build
+    reused: int = 0  # vectors (passages and headings) taken from the previous index
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     unresolved_citations: int = 0
@@ -123,15 +123,21 @@ def build_index(
     if not chunks:
         raise BuildError("the corpus produced no passages to index; the index was not changed")
 
+    headings = section_headings(corpus.documents, chunks) if settings.chunk.heading_channel else []
+
+    # Passages and headings share one cache by text hash: the same text has the same vector.
     cache = reuse.vectors
     shas = [text_sha(c.embed_text) for c in chunks]
-    missing = sorted({s: c.embed_text for s, c in zip(shas, chunks, strict=True) if s not in cache}.items())
+    heading_shas = [text_sha(h.text) for h in headings]
+    texts = [c.embed_text for c in chunks] + [h.text for h in headings]
+    missing = sorted({s: t for s, t in zip(shas + heading_shas, texts, strict=True) if s not in cache}.items())
     if missing:
         fresh = embedder.encode([t for _, t in missing], progress=progress)
         cache.update(zip((s for s, _ in missing), fresh, strict=True))
     vectors = np.stack([cache[s] for s in shas]).astype("float32", copy=False)
+    heading_vectors = np.stack([cache[s] for s in heading_shas]).astype("float32", copy=False) if headings else None
     report.embedded = len(missing)
-    report.reused = len(chunks) - len(missing)
+    report.reused = len(shas) + len(heading_shas) - len(missing)
 
     report.documents = len(corpus.documents)
     report.sections = sum(len(d.sections) for d in corpus.documents)
@@ -160,6 +166,7 @@ def build_index(
             unresolved_citations=report.unresolved_citations,
             documents_by_kind=_by_kind(corpus.documents),
             vocabulary=len(corpus.vocabulary),
+            headings=len(headings),
         ),
         keywords=keyword_spec(),
         vector_store=vector_store,
@@ -171,7 +178,9 @@ def build_index(
     with _building(target) as staging:
         report.seconds = round(time.perf_counter() - started, 2)
         manifest = replace(manifest, build={**manifest.build, "seconds": report.seconds})
-        store.write_index(staging, manifest, corpus.documents, chunks, vectors, corpus.vocabulary)
+        store.write_index(
+            staging, manifest, corpus.documents, chunks, vectors, corpus.vocabulary, headings, heading_vectors
+        )
     return report
 
 

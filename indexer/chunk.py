@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 
-from .model import Chunk, Document, Section, Sentence
+from .model import Chunk, Document, Heading, Section, Sentence
 from .settings import ChunkSettings
 from .text import normalize_space, split_sentences, strip_markers
 
@@ -29,6 +29,17 @@ def text_sha(text: str) -> str:
 def heading_context(doc: Document, section: Section, settings: ChunkSettings) -> str:
     parts = section.path if settings.include_headings else section.path[:1]
     return " > ".join(p for p in parts if p)
+
+
+def section_headings(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[Heading]:
+    """The heading path of every section that has passages, in passage order.
+
+    A heading asks or names what its section answers (MedQuAD's are the questions themselves), so the
+    heading channel matches a question to it directly, whatever the passages' wording.
+    """
+    with_chunks = dict.fromkeys(c.section_id for c in chunks)
+    sections = {s.id: s for d in documents for s in d.sections}
+    return [Heading(sid, " > ".join(p for p in sections[sid].path if p)) for sid in with_chunks]
 
 
 def chunk_document(doc: Document, count_tokens: TokenCounter, settings: ChunkSettings) -> list[Chunk]:

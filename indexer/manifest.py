@@ -15,7 +15,7 @@ from typing import Any
 from .errors import IndexDamaged
 
 FORMAT = "guideline-qa-index"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the heading channel (headings table and vector file)
 MANIFEST = "manifest.json"
 
 
@@ -44,6 +44,7 @@ class Counts:
     unresolved_citations: int
     documents_by_kind: dict[str, int]
     vocabulary: int  # query vocabulary entries (vocabulary.yaml and patterns found in the corpus)
+    headings: int  # = rows of the heading vector file = rows of `headings` (0: no heading channel)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Manifest:
                 unresolved_citations=counts.integer("unresolved_citations"),
                 documents_by_kind={k: by_kind.integer(k) for k in by_kind.data},
                 vocabulary=counts.integer("vocabulary"),
+                headings=counts.integer("headings"),
             ),
             keywords=r.obj("keywords").data,
             vector_store=r.text("vector_store"),

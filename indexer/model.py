@@ -1,4 +1,4 @@
-"""The typed records that flow through the indexer: documents, sections, blocks, references, chunks."""
+"""The typed records that flow through the indexer: documents, sections, blocks, references, chunks, headings."""
 
 from __future__ import annotations
 
@@ -88,3 +88,12 @@ class Chunk:
     sentences: tuple[tuple[int, int], ...]
     citations: tuple[int, ...]
     n_tokens: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section's heading path as one text ("Glaucoma > What are the treatments for Glaucoma ?"): the unit
+    of the heading channel, one per section that has passages."""
+
+    section_id: str
+    text: str

@@ -70,6 +70,9 @@ class ChunkSettings:
     include_headings: bool = setting(
         True, "GUIDELINE_QA_INCLUDE_HEADINGS", "section headings in the embedded and keyword-indexed text"
     )
+    heading_channel: bool = setting(
+        True, "GUIDELINE_QA_HEADING_CHANNEL", "one vector per section heading path, searched as its own channel"
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -88,6 +91,13 @@ class RetrievalSettings:
     )
     dense_weight: float = setting(
         4.0, "GUIDELINE_QA_DENSE_WEIGHT", "weight of the dense ranking in fusion (keyword: 1)", above=0, high=10
+    )
+    heading_weight: float = setting(
+        4.0,
+        "GUIDELINE_QA_HEADING_WEIGHT",
+        "weight of the heading ranking in fusion, times each heading's cosine (0: off)",
+        low=0,
+        high=50,
     )
     scope_weight: float = setting(
         1.25, "GUIDELINE_QA_SCOPE_WEIGHT", "multiplier on fused scores of the article in scope", low=1, high=10

@@ -1,13 +1,14 @@
 """The index directory's one owner: `write_index` writes it, `IndexReader` reads and verifies it.
 
-A folder holds manifest.json (the typed `Manifest`), the vector file of its vector store, and
-store.sqlite (documents, sections, references, chunks, term statistics, and the FTS5 keyword table of
-each chunk's terms). Nothing outside this module opens store.sqlite or the vector file, or parses the
-manifest. Native formats only: the store's own IO, SQLite, JSON; nothing is unpickled.
+A folder holds manifest.json (the typed `Manifest`), the vector file of its vector store (one row per
+chunk), the heading vector file of the same store (one row per section heading, `headings.*`), and
+store.sqlite (documents, sections, references, chunks, headings, term statistics, and the FTS5 keyword
+table of each chunk's terms). Nothing outside this module opens store.sqlite or the vector files, or
+parses the manifest. Native formats only: the store's own IO, SQLite, JSON; nothing is unpickled.
 
 Every load verifies: the manifest parses completely, each file's size and SHA-256 match it, and the row
-counts agree (vectors = chunks = keyword rows). Any difference is `IndexDamaged`, naming the file and the
-rebuild command made from the manifest's own corpus paths.
+counts agree (vectors = chunks = keyword rows; heading vectors = headings). Any difference is
+`IndexDamaged`, naming the file and the rebuild command made from the manifest's own corpus paths.
 """
 
 from __future__ import annotations
@@ -29,12 +30,18 @@ import numpy as np
 from .chunk import text_sha
 from .errors import IndexDamaged, IndexMismatch, IndexMissing
 from .manifest import FORMAT, MANIFEST, SCHEMA_VERSION, FileRecord, Manifest, peek_corpus_paths, peek_identity
-from .model import Chunk, Document, Reference
+from .model import Chunk, Document, Heading, Reference
 from .terms import FTS_TOKENIZER, content_terms, keyword_document, keyword_spec
 from .vectors import FaissFlatStore, NumpyStore, VectorStoreError, store_class
 from .vocabulary import Entry
 
 STORE = "store.sqlite"
+
+
+def heading_filename(vector_class: type[FaissFlatStore] | type[NumpyStore]) -> str:
+    """The heading vector file: the store's own format, named `headings` (headings.faiss, headings.npy)."""
+    return "headings" + Path(vector_class.filename).suffix
+
 
 _SCHEMA = f"""
 CREATE TABLE documents (
@@ -64,6 +71,12 @@ CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 -- Query vocabulary (indexer/vocabulary.py): `term` as typed, lower-case, also means `expansion`.
 CREATE TABLE vocabulary (term TEXT NOT NULL, expansion TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL);
+-- The heading channel: each section with passages, its heading path as one text; row = its row in the
+-- heading vector file.
+CREATE TABLE headings (
+    row INTEGER PRIMARY KEY, section_id TEXT NOT NULL UNIQUE REFERENCES sections(id),
+    text TEXT NOT NULL, text_sha TEXT NOT NULL
+);
 -- Contentless: it holds each chunk's terms (terms.keyword_document), rowid = chunk row.
 CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='', tokenize="{FTS_TOKENIZER}");
 """
@@ -93,19 +106,35 @@ def write_index(
     chunks: Sequence[Chunk],
     vectors: np.ndarray,
     vocabulary: Sequence[Entry] = (),
+    headings: Sequence[Heading] = (),
+    heading_vectors: np.ndarray | None = None,
 ) -> Manifest:
-    """Write a complete index into the empty `folder`; returns the manifest with checksums as written."""
+    """Write a complete index into the empty `folder`; returns the manifest with checksums as written.
+
+    `heading_vectors` holds one row per heading, in order; no headings (the channel off) writes an empty
+    heading file, so every index has the same files.
+    """
     vector_class = store_class(manifest.vector_store)
-    _write_store(folder / STORE, documents, chunks, vocabulary)
+    if heading_vectors is None or not len(headings):
+        heading_vectors = np.zeros((0, vectors.shape[1]), dtype="float32")
+    if len(heading_vectors) != len(headings):
+        raise ValueError(f"{len(headings)} headings but {len(heading_vectors)} heading vectors")
+    _write_store(folder / STORE, documents, chunks, vocabulary, headings)
     vector_class.build(vectors).save(folder / vector_class.filename)
-    files = {name: _file_record(folder / name) for name in (STORE, vector_class.filename)}
+    vector_class.build(heading_vectors).save(folder / heading_filename(vector_class))
+    names = (STORE, vector_class.filename, heading_filename(vector_class))
+    files = {name: _file_record(folder / name) for name in names}
     final = replace(manifest, vector_store=vector_class.name, keywords=keyword_spec(), files=files)
     (folder / MANIFEST).write_text(final.to_json(), encoding="utf-8")
     return final
 
 
 def _write_store(
-    path: Path, documents: Sequence[Document], chunks: Sequence[Chunk], vocabulary: Sequence[Entry]
+    path: Path,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    vocabulary: Sequence[Entry],
+    headings: Sequence[Heading],
 ) -> None:
     con = sqlite3.connect(path)
     try:
@@ -137,6 +166,10 @@ def _write_store(
                     )
                     for row, c in enumerate(chunks)
                 ),
+            )
+            con.executemany(
+                "INSERT INTO headings VALUES (?, ?, ?, ?)",
+                ((row, h.section_id, h.text, text_sha(h.text)) for row, h in enumerate(headings)),
             )
             con.executemany(
                 "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
@@ -292,7 +325,7 @@ class IndexReader:
             vector_class = store_class(self.manifest.vector_store)
         except KeyError as exc:
             raise IndexMismatch(f"{self.path}/{MANIFEST}: {exc.args[0]}; rebuild with '{self.rebuild}'") from None
-        expected = {STORE, vector_class.filename}
+        expected = {STORE, vector_class.filename, heading_filename(vector_class)}
         if set(self.manifest.files) != expected:
             raise self._damaged(MANIFEST, f"lists files {sorted(self.manifest.files)}, expected {sorted(expected)}")
         if verify:
@@ -305,11 +338,14 @@ class IndexReader:
         except sqlite3.Error as exc:
             raise self._damaged(STORE, f"cannot be opened ({exc})") from None
         self._con.row_factory = sqlite3.Row
-        try:
-            self.vectors = vector_class.load(self.path / vector_class.filename)
-        except VectorStoreError as exc:
-            self.close()
-            raise self._damaged(vector_class.filename, f"cannot be read ({exc})") from None
+        loaded = []
+        for name in (vector_class.filename, heading_filename(vector_class)):
+            try:
+                loaded.append(vector_class.load(self.path / name))
+            except VectorStoreError as exc:
+                self.close()
+                raise self._damaged(name, f"cannot be read ({exc})") from None
+        self.vectors, self.heading_vectors = loaded
         try:
             self._check_counts()
         except IndexDamaged:
@@ -353,6 +389,17 @@ class IndexReader:
         rows, low, high = self.query("SELECT count(*), min(row), max(row) FROM chunks")[0]
         if rows != n or (n and (low, high) != (0, n - 1)):
             raise self._damaged(STORE, f"has {rows:,} chunk rows (rows {low}..{high}), expected {n:,} (0..{n - 1})")
+        h = m.counts.headings
+        heading_file = heading_filename(type(self.vectors))
+        if self.heading_vectors.ntotal != h:
+            raise self._damaged(heading_file, f"has {self.heading_vectors.ntotal:,} rows, expected {h:,}")
+        if h and self.heading_vectors.dimension != m.model.dimension:
+            raise self._damaged(
+                heading_file, f"has dimension {self.heading_vectors.dimension}, expected {m.model.dimension}"
+            )
+        rows, low, high = self.query("SELECT count(*), min(row), max(row) FROM headings")[0]
+        if rows != h or (h and (low, high) != (0, h - 1)):
+            raise self._damaged(STORE, f"has {rows:,} heading rows (rows {low}..{high}), expected {h:,} (0..{h - 1})")
         keyword_rows = self.query("SELECT count(*) FROM chunks_fts_docsize")[0][0]
         if keyword_rows != n:
             raise self._damaged(STORE, f"keyword table holds {keyword_rows:,} passages, expected {n:,}")
@@ -423,6 +470,28 @@ class IndexReader:
     def section_documents(self) -> dict[str, str]:
         """Every section id with its document id."""
         return {r["id"]: r["doc_id"] for r in self.query("SELECT id, doc_id FROM sections")}
+
+    def heading_chunk_rows(self) -> list[np.ndarray]:
+        """For each heading row, the rows of its section's chunks, ascending."""
+        out: list[list[int]] = [[] for _ in range(self.manifest.counts.headings)]
+        for r in self.query(
+            "SELECT h.row, c.row FROM headings h JOIN chunks c ON c.section_id = h.section_id ORDER BY c.row"
+        ):
+            out[r[0]].append(r[1])
+        return [np.array(rows, dtype="int64") for rows in out]
+
+    def heading_rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """Heading-vector rows of every section of these documents, ascending."""
+        ids = sorted(doc_ids)
+        if not ids:
+            return np.zeros(0, dtype="int64")
+        marks = ",".join("?" * len(ids))
+        rows = self.query(
+            f"SELECT h.row FROM headings h JOIN sections s ON s.id = h.section_id WHERE s.doc_id IN ({marks}) "
+            "ORDER BY h.row",
+            ids,
+        )
+        return np.array([r[0] for r in rows], dtype="int64")
 
     def rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:
         """Vector rows of every chunk of these documents, ascending."""
@@ -500,6 +569,9 @@ class IndexReader:
         for r in self.query("SELECT row, embed_text, text_sha FROM chunks"):
             if text_sha(r["embed_text"]) != r["text_sha"]:
                 problems.append(f"chunk row {r['row']}: text does not match its hash")
+        for r in self.query("SELECT row, text, text_sha FROM headings"):
+            if text_sha(r["text"]) != r["text_sha"]:
+                problems.append(f"heading row {r['row']}: text does not match its hash")
         return problems
 
 
@@ -515,10 +587,11 @@ class PreviousBuild:
 
 
 def read_previous(index_dir: Path, model_id: str, chunker: dict, parser_version: int) -> PreviousBuild:
-    """Vectors of the previous index when it used the same model; its chunks by document when it also
-    used the same chunker settings and parser (then a document with unchanged text would be cut into
-    exactly these chunks again). A missing, foreign or damaged old index only means nothing to reuse:
-    it is verified like any other, so damage is never carried into the new build."""
+    """Vectors of the previous index (passages and headings, by text hash) when it used the same model;
+    its chunks by document when it also used the same chunker settings and parser (then a document with
+    unchanged text would be cut into exactly these chunks again). A missing, foreign or damaged old index
+    only means nothing to reuse: it is verified like any other, so damage is never carried into the new
+    build."""
     try:
         reader = IndexReader(index_dir, any_keywords=True)  # vectors and passages do not depend on terms
     except (IndexMissing, IndexMismatch):
@@ -531,6 +604,9 @@ def read_previous(index_dir: Path, model_id: str, chunker: dict, parser_version:
         rows = reader.all_chunks()
         matrix = reader.vectors.reconstruct(np.arange(len(rows), dtype="int64"))
         previous = PreviousBuild(vectors={r["text_sha"]: matrix[r["row"]] for r in rows})
+        heading_rows = reader.query("SELECT row, text_sha FROM headings ORDER BY row")
+        headings = reader.heading_vectors.reconstruct(np.arange(len(heading_rows), dtype="int64"))
+        previous.vectors.update((r["text_sha"], headings[r["row"]]) for r in heading_rows)
         if same_cut:
             for r in reader.query("SELECT id, text FROM documents"):
                 previous.chunks[r["id"]] = (text_sha(r["text"]), [])

@@ -150,7 +150,7 @@ def test_bad_question_gets_one_line_and_exit_2(sample_index, capsys, question, e
             ),
             "was built with other/model but the loaded model is sentence-transformers/all-MiniLM-L6-v2",
         ),
-        (lambda d: _edit_manifest(d, schema_version=99), "has index schema 99, this code reads 3"),
+        (lambda d: _edit_manifest(d, schema_version=99), "has index schema 99, this code reads 4"),
         (lambda d: (d / "manifest.json").write_text("{not json"), "manifest.json is not valid JSON"),
     ],
     ids=["missing", "other-model", "other-schema", "corrupt-manifest"],

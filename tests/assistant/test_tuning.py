@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from assistant.compose import ExtractiveComposer
 from assistant.retrieve import Retriever
@@ -17,9 +18,14 @@ from indexer.settings import AnswerSettings
 from indexer.terms import TermWeights, content_terms
 
 
-def fixed_rankings(retriever: Retriever, dense: list[int], keyword: list[int]) -> Retriever:
+def fixed_rankings(
+    retriever: Retriever, dense: list[int], keyword: list[int], headings: list[tuple[list[int], float]] = ()
+) -> Retriever:
+    """The retriever with its channels' rankings fixed; the heading channel returns `headings`: (the rows of
+    a section's passages, the heading's cosine) best first, none unless given."""
     retriever._dense = lambda qv, n: list(dense)  # type: ignore[method-assign]
     retriever._keyword = lambda query, n, scope=None: list(keyword) if scope is None else []  # type: ignore[method-assign]
+    retriever._headings = lambda qv, scope, n: list(headings)  # type: ignore[method-assign]
     return retriever
 
 
@@ -38,6 +44,26 @@ def test_dense_weight_decides_between_two_rankings_that_disagree(assistant):
     # The fused score is the weighted reciprocal rank: dense 4/(20+1) + keyword 1/(20+3) for row 5.
     top = fixed_rankings(Retriever(assistant.index, settings), [5, 2, 1], [1, 2, 5]).search("x", top_k=1).passages[0]
     assert top.score == 4.0 / (settings.rrf_k + 1) + 1.0 / (settings.rrf_k + 3)
+
+
+def test_heading_weight_and_cosine_decide_what_the_heading_channel_adds(assistant):
+    # Dense and keyword both prefer row 5; the heading channel finds only the section of rows 1 and 2.
+    settings = assistant.settings.retrieval
+
+    def rows(weight: float, cosine: float) -> list[int]:
+        retriever = Retriever(assistant.index, replace(settings, heading_weight=weight))
+        fixed_rankings(retriever, [5, 2, 1], [5, 2, 1], headings=[([1, 2], cosine)])
+        return [p.row for p in retriever.search("anything", top_k=3).passages]
+
+    assert rows(settings.heading_weight, 0.8)[0] == 2  # a heading that asks the question lifts its section
+    assert rows(settings.heading_weight, 0.02)[0] == 5  # one that barely matches does not outvote the passages
+    assert rows(0.0, 0.8)[0] == 5  # weight 0: the channel is off
+    retriever = fixed_rankings(
+        Retriever(assistant.index, settings), [5, 2, 1], [5, 2, 1], headings=[([1, 2], 0.8)]
+    )
+    top = retriever.search("x", top_k=1).passages[0]
+    k, w = settings.rrf_k, settings.heading_weight
+    assert top.row == 2 and top.score == pytest.approx(4.0 / (k + 2) + 1.0 / (k + 2) + w * 0.8 / (k + 1))
 
 
 def test_scope_back_fill_keeps_the_article_in_play_when_the_corpus_crowds_it_out(assistant):

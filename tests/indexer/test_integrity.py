@@ -117,6 +117,17 @@ DAMAGE = {
         lambda d: (FaissFlatStore.build(np.zeros((24, 384), "float32")).save(d / "vectors.faiss"), reseal(d)),
         "vectors.faiss has 24 rows, expected 25",
     ),
+    # The heading channel's vectors and rows are checked like the passages'.
+    "deleted-heading-vectors": (lambda d: (d / "headings.faiss").unlink(), "headings.faiss is missing"),
+    "bit-rot-heading-vectors": (lambda d: flip_bytes(d / "headings.faiss", n=50), "headings.faiss is damaged"),
+    "resealed-truncated-heading-vectors": (
+        lambda d: (FaissFlatStore.build(np.zeros((24, 384), "float32")).save(d / "headings.faiss"), reseal(d)),
+        "headings.faiss has 24 rows, expected 25",
+    ),
+    "resealed-missing-heading-row": (
+        lambda d: (sql(d / "store.sqlite", "DELETE FROM headings WHERE row = 3"), reseal(d)),
+        "store.sqlite has 24 heading rows",
+    ),
     "resealed-garbage-vectors": (
         lambda d: ((d / "vectors.faiss").write_bytes(b"\0" * 4096), reseal(d)),
         "vectors.faiss cannot be read",
@@ -158,7 +169,7 @@ def test_an_intact_copy_verifies_and_answers(sample_index, tmp_path, capsys):
     index = tmp_path / "index"
     shutil.copytree(sample_index, index)
     assert indexer_main(["verify", "--index", str(index)]) == 0
-    assert capsys.readouterr().out.startswith(f"{index}: ok (4 documents, 25 passages, 2 files checked in ")
+    assert capsys.readouterr().out.startswith(f"{index}: ok (4 documents, 25 passages, 3 files checked in ")
     assert ask_main(["ask", "--index", str(index), "--json", QUESTION]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert not answer["abstained"] and "pregnan" in answer["answer"].lower()
