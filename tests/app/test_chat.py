@@ -101,8 +101,9 @@ def test_follow_up_in_the_same_chat_uses_the_earlier_turn(app):
 def test_out_of_scope_question_abstains_with_reason_and_disclaimer(app):
     at = ask(pick(app, "male-breast-cancer"), "How do you treat a sprained ankle?")
     reply = at.chat_message[1]
-    assert plain(reply.warning[0].value) == "The indexed guidelines do not mention sprained and ankle."
-    assert texts(reply.caption)[0] == "Why: sprained and ankle do not occur in any indexed passage."
+    # "sprained" only qualifies what is asked about: the subject the corpus lacks is the ankle
+    assert plain(reply.warning[0].value) == "The indexed guidelines do not mention ankle."
+    assert texts(reply.caption)[0] == "Why: ankle does not occur in any indexed passage."
     assert "clinical judgement" in texts(reply.caption)[1]
 
 

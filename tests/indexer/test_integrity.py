@@ -225,4 +225,4 @@ def test_a_rebuild_after_a_keyword_change_reuses_every_vector(sample_index, tmp_
     shutil.copytree(sample_index, index)
     edit_manifest(index, lambda m: m["keywords"].update(terms_version=1))
     report = build_index(Settings(corpus=(ROOT / "corpus",), index=index), embedder=embedder)
-    assert report.embedded == 0 and report.reused == report.chunks > 0
+    assert report.embedded == 0 and report.reused >= report.chunks > 0  # passages and headings
