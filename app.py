@@ -216,9 +216,9 @@ def how_it_was_read(answer) -> str:
     conversation = answer.conversation or {}
     if conversation.get("followup") and conversation.get("of"):
         parts.append(f"Answered as a follow-up to: “{conversation['of']}”")
-    expansions = (answer.understood or {}).get("expansions") or []
-    if expansions:
-        parts.append("Read as: " + describe(expansions))
+    read = describe((answer.understood or {}).get("expansions") or [])
+    if read:  # synonyms alone are not shown: "Read as:" with nothing after it says nothing
+        parts.append("Read as: " + read)
     return " · ".join(parts)
 
 

@@ -304,3 +304,10 @@ def test_the_question_log_is_off_by_default_and_private_when_configured(sample_i
     assert not at.exception
     assert '"question": "tamoxifen in men?"' in log.read_text()
     assert log.stat().st_mode & 0o777 == 0o600  # questions are readable by the service user only
+
+
+def test_a_question_read_only_through_synonyms_shows_no_empty_reading(app):
+    question = "What is the first-line treatment for HER2-positive metastatic breast cancer?"
+    at = ask(pick(app, "metastatic-breast-cancer"), question)
+    captions = texts(at.chat_message[1].caption)
+    assert not any(c.startswith("Read as:") for c in captions)  # every expansion here is a synonym
