@@ -30,7 +30,7 @@ import numpy as np
 
 from indexer.errors import SettingsError
 from indexer.settings import AnswerSettings, Settings
-from indexer.terms import TermWeights, content_terms, matches
+from indexer.terms import TermWeights, content_terms, matches, zipf
 from indexer.text import normalize_space, strip_markers
 
 from .converse import ASPECTS
@@ -205,7 +205,7 @@ class ExtractiveComposer:
             return False
         if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
             return True
-        return _zipf(word.lower()) < ENTITY_ZIPF
+        return zipf(word.lower()) < ENTITY_ZIPF
 
     def _modifies_known(self, request: Request, term: str) -> bool:
         """The word right after `term` in the question is one the corpus knows: `term` qualifies it."""
@@ -281,11 +281,11 @@ class ExtractiveComposer:
         if unknown and (unknown_share >= s.max_unknown or drug) and len(clauses) > 1:
             # A question of several parts ("bisphosphonates vs denosumab?", "... ? and can she breastfeed?")
             # is answered in the parts the corpus knows; the others are named.
+            absent = [self._unmentioned(request, salient, c) for c in clauses]
             unmentioned = [
-                t for c in clauses if self._unmentioned(request, salient, c) for t in salient if t.lower() in _keys(c)
+                t for c, no in zip(clauses, absent, strict=True) if no for t in unknown if t.lower() in _keys(c)
             ]
-            unmentioned = [t for t in unmentioned if t in unknown]
-            if any(not self._unmentioned(request, salient, c) for c in clauses):
+            if not all(absent):
                 salient = {t: w for t, w in salient.items() if t not in unmentioned}
                 unknown = [t for t in unknown if t not in unmentioned]
                 unknown_share, drug = 0.0, False
@@ -396,13 +396,14 @@ class ExtractiveComposer:
                     continue  # a heading fragment ("Key diagnostic steps:"), not a claim
                 if any(other.search(text) and not side.search(text) for side, other in named):
                     continue  # about the subgroup the question did not ask about
-                have = content_terms(text) + heading
+                said = content_terms(text)
+                have = said + heading
                 own = sum(weight[t] for t in asked if self._covered(request, t, have))
                 context = 0.5 * sum(self.weights.idf(t) for t in borrowed if matches(t, have))
                 lexical = own + (min(context, cap) if cap else context)
                 candidate = _Candidate(0.0, 0.0, lexical, rank, pos, p, (a, b), text)
                 # "anything else?": what was already discussed comes after
-                candidate.factor = ELSEWHERE if any(matches(t, content_terms(text)) for t in beyond) else 1.0
+                candidate.factor = ELSEWHERE if any(matches(t, said) for t in beyond) else 1.0
                 candidates.append(candidate)
         if not candidates:
             return []
@@ -602,12 +603,6 @@ def _beyond(request: Request) -> list[str]:
         return []
     said = content_terms(request.text)  # with its expansions: "mets" says "metastases"
     return [t for t in request.subject if not matches(t, said)]
-
-
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency  # loaded on the first unknown word, not at import
-
-    return float(zipf_frequency(word, "en"))
 
 
 def _words_for(text: str, terms: Sequence[str]) -> list[str]:

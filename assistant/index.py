@@ -10,16 +10,16 @@ import numpy as np
 from indexer.errors import BuildError, IndexMismatch
 from indexer.model import Reference
 from indexer.store import IndexReader, StoredChunk
-from indexer.terms import TermWeights
+from indexer.terms import TermWeights, zipf
 
 TOPIC_ZIPF = 3.5  # wordfreq's Zipf scale: rarer than about one use in 300,000 words of general English
 
 
-def _domain_word(term: str, zipf) -> bool:
+def _domain_word(term: str) -> bool:
     """A stemmed corpus term rare in general English in every form it may stand for ("notic" is "notice")."""
     if len(term) < 4 or not term.isalpha():
         return False
-    return all(zipf(term + end, "en") < TOPIC_ZIPF for end in ("", "s", "e", "es", "ed", "ing", "y"))
+    return all(zipf(term + end) < TOPIC_ZIPF for end in ("", "s", "e", "es", "ed", "ing", "y"))
 
 
 class SearchIndex:
@@ -60,15 +60,13 @@ class SearchIndex:
         """What the corpus names its subjects: article tags, drugs and classes of the vocabulary, the titles
         of documents other than articles (MedQuAD's are conditions), and the words of article titles and
         headings that are rare in general English (a heading's "develops" or "choosing" names no topic)."""
-        from wordfreq import zipf_frequency
-
         names = [d["title"] for d in self.documents.values() if d["kind"] != "article"]
         for d in self.articles:
             names += [str(t) for t in d["meta"].get("tags", []) if isinstance(t, str)]
             for text in [d["title"], *(s["heading"] for s in self.sections(d["id"]))]:
                 # Each part of a compound on its own: "receptor-positive" names receptors, not "positive".
                 parts = re.findall(r"[\w/+]+", text)
-                names += [w for w in parts if zipf_frequency(w.lower(), "en") < TOPIC_ZIPF]
+                names += [w for w in parts if zipf(w.lower()) < TOPIC_ZIPF]
         for e in self.vocabulary:
             if e.kind in ("class", "member"):  # drugs and their classes; abbreviations may name aspects
                 names += [e.term, e.expansion]
@@ -77,9 +75,7 @@ class SearchIndex:
     def domain_words(self) -> list[str]:
         """The corpus's own terms that are rare in general English ("thermography", "orchiectomy"): a question
         naming one names a subject of its own, whether or not a title or heading does."""
-        from wordfreq import zipf_frequency
-
-        return [t for t in self.weights.df if _domain_word(t, zipf_frequency)]
+        return [t for t in self.weights.df if _domain_word(t)]
 
     @property
     def articles(self) -> list[dict]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from indexer.terms import STOPWORDS, TermWeights, content_terms, stem, words
+from indexer.terms import STOPWORDS, TermWeights, content_terms, stem, words, zipf
 from indexer.vocabulary import Entry
 
 # Words in messages that carry no clinical meaning and must not be "corrected" into corpus words.
@@ -136,7 +136,7 @@ class Understanding:
             # A much shorter match is a stem ("noticed" is indexed as "notic"): not a word to show or search.
             if best is not None and len(best) >= len(low) - 1:
                 out.append(Expansion(word, best, "spelling", "corpus"))
-            elif _zipf(low) < RARE_ZIPF:
+            elif zipf(low) < RARE_ZIPF:
                 english = _english_neighbour(low)  # "bigest", "immunotherpy": a word, not a subject
                 if english is not None:
                     out.append(Expansion(word, english, "spelling", "english"))
@@ -163,14 +163,8 @@ RARE_ZIPF = 2.0  # below this a word is too rare to be meant ("bigest" 1.9): a c
 ENGLISH_WORDS = 100_000  # the commonest English words a typo may be of
 
 
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
-
-
 def _common_english(word: str) -> bool:
-    return _zipf(word) >= COMMON_ZIPF
+    return zipf(word) >= COMMON_ZIPF
 
 
 _ENGLISH: dict[str, list[str]] = {}  # first letter -> English words, loaded on the first unknown word

@@ -101,12 +101,18 @@ def matches(term: str, have: Iterable[str]) -> bool:
     return False
 
 
+def zipf(word: str) -> float:
+    """How common `word` is in general English (wordfreq's Zipf scale: 3 is once per million words, 0 is
+    unknown). wordfreq's list loads on the first call, not at import."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
 @lru_cache(maxsize=4096)
 def _word_of_its_own(rest: str) -> bool:
     """What a compound adds to its first word ("feed" in "breastfeed"), not a suffix ("ive", "ion")."""
-    from wordfreq import zipf_frequency
-
-    return len(rest) >= 4 and zipf_frequency(rest, "en") >= 3.5
+    return len(rest) >= 4 and zipf(rest) >= 3.5
 
 
 class TermWeights:
