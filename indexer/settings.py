@@ -138,7 +138,7 @@ class AnswerSettings:
         0.3, "GUIDELINE_QA_MIN_DENSE", "evidence: least cosine of a passage to the question", low=-1, high=1
     )
     min_sentence_dense: float = setting(
-        0.4,
+        0.35,
         "GUIDELINE_QA_MIN_SENTENCE_DENSE",
         "evidence: least cosine of one of a passage's sentences, when the passage's own is below min_dense",
         low=-1,

@@ -61,7 +61,10 @@ def load_vocabulary(path: Path, data: bytes) -> list[Entry]:
         if not isinstance(mapping, dict):
             raise CorpusError(path, f"{section} must map each term to what it stands for")
         for term, expansion in mapping.items():
-            entries.append(Entry(_key(path, term), _text(path, expansion), kind, source))
+            # one wording, or a list of them when the corpus says it in several ways ("ef": "left ventricular
+            # ejection fraction" or "LVEF"): each alone says the term
+            wordings = _texts(path, expansion, f"{section} {term!r}") if isinstance(expansion, list) else [expansion]
+            entries.extend(Entry(_key(path, term), _text(path, w), kind, source) for w in wordings)
     groups = raw.get("synonyms") or []
     if not isinstance(groups, list):
         raise CorpusError(path, "synonyms must be a list of groups of words")

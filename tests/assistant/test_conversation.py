@@ -268,3 +268,19 @@ def test_a_second_question_after_a_comma_is_a_part_of_its_own(assistant):
     answer = assistant.ask(question, [], "male-breast-cancer")
     assert not answer.abstained and "modified radical mastectomy" in answer.text
     assert "reconstruction" in answer.missing
+
+
+def test_an_abbreviation_is_held_by_a_passage_that_uses_one_of_its_wordings(assistant):
+    # "EF" is "left ventricular ejection fraction" or "LVEF": the passage says LVEF and "left ventricular
+    # function", never "ejection fraction".
+    answer = assistant.ask("echo shows the EF has fallen a lot - next step?", [], MBC)
+    assert not answer.abstained
+    assert "stop trastuzumab if left ventricular function falls" in answer.text.split("[1]")[0]
+
+
+def test_a_lay_complaint_in_a_long_sentence_finds_the_side_effect(assistant):
+    # One sentence of a long passage answers: its meaning is close enough though the passage's is not.
+    answer = assistant.ask(
+        "can't get an erection since he started the hormone tablets, is that expected?", [], None
+    )
+    assert not answer.abstained and "impotence are common" in answer.text.split("[1]")[0]

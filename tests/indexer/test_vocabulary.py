@@ -39,11 +39,18 @@ def test_a_vocabulary_file_becomes_entries_both_ways():
     assert not any(e.term == "trastuzumab" and e.expansion == "antibody-drug conjugate" for e in entries)
 
 
+def test_an_abbreviation_with_several_wordings_is_said_by_any_one_of_them():
+    data = b"abbreviations:\n  EF: [left ventricular ejection fraction, LVEF]\n"
+    entries = load_vocabulary(Path("vocabulary.yaml"), data)
+    assert [e.expansion for e in entries if e.term == "ef"] == ["left ventricular ejection fraction", "LVEF"]
+
+
 @pytest.mark.parametrize(
     "data, message",
     [
         (b"a: &x [1]\nabbreviations: *x\n", "vocabulary.yaml:2: not valid YAML (aliases are not allowed here)"),
         (b"abbreviations: [tnbc]\n", "vocabulary.yaml: abbreviations must map each term to what it stands for"),
+        (b"lay:\n  periods: []\n", "vocabulary.yaml: lay 'periods' must be a non-empty list"),
         (b"drugs: {}\n", "vocabulary.yaml: expected the sections abbreviations, lay, synonyms and classes"),
         (b"synonyms:\n  - []\n", "vocabulary.yaml: each synonym group must be a non-empty list"),
         (b"classes:\n  taxane: [{x: 1}]\n", "vocabulary.yaml: expected a word or phrase, found {'x': 1}"),
@@ -53,7 +60,10 @@ def test_a_vocabulary_file_becomes_entries_both_ways():
             "vocabulary.yaml: vocabulary is 1,400,012 bytes, the limit is 1,000,000",
         ),
     ],
-    ids=["alias", "abbreviations-list", "unknown-section", "empty-group", "not-a-word", "not-utf8", "too-big"],
+    ids=[
+        "alias", "abbreviations-list", "empty-wordings", "unknown-section", "empty-group", "not-a-word", "not-utf8",
+        "too-big",
+    ],
 )
 def test_a_bad_vocabulary_file_is_refused_with_its_file_line_and_reason(data, message):
     with pytest.raises(CorpusError) as caught:
