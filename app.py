@@ -160,7 +160,7 @@ def choose_article(assistant) -> dict | None:
             "Articles",
             ids,
             index=ids.index(current) if current in ids else 0,
-            format_func=lambda i: next(a["title"] for a in shown if a["id"] == i),
+            format_func=lambda i: md_escape(next(a["title"] for a in shown if a["id"] == i)),
             key="article_choice",
         )
     st.session_state["article"] = chosen

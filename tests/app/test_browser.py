@@ -262,6 +262,27 @@ def test_a_refusal_shows_the_nearest_passages_open_and_feedback_is_one_click(ser
     assert serious == [], results.generate_report()
 
 
+def test_websocket_from_a_foreign_host_name_is_refused(server):
+    """DNS rebinding: a page served under another name that resolves to this machine cannot connect."""
+    port = int(server.url.rsplit(":", 1)[1])
+
+    def handshake(host: str) -> str:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(
+                (
+                    "GET /_stcore/stream HTTP/1.1\r\n"
+                    f"Host: {host}:{port}\r\n"
+                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    f"Origin: http://{host}:{port}\r\n\r\n"
+                ).encode()
+            )
+            return s.recv(200).decode("latin-1").split("\r\n", 1)[0]
+
+    assert " 101 " in handshake("127.0.0.1")
+    assert " 101 " not in handshake("rebind.example")
+
+
 @pytest.mark.slow
 def test_an_index_damaged_while_serving_is_reported_not_answered_from(server, browser, tmp_path):
     """Bit-rot in the vector file of the index the app is serving, size and mtime kept: the next page load
