@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -19,10 +20,15 @@ from assistant.errors import GuidelineQAError, IndexMissing
 from assistant.feedback import Feedback, FeedbackStore, feedback_path
 from assistant.private import append_line, no_outbound_lookups
 from assistant.render import (
+    cited_numbers,
+    cited_text,
+    claims_markdown,
     conversation_markdown,
     highlighted_passage,
     md_escape,
     reference_line,
+    source_label,
+    unresolved_numbers,
 )
 from assistant.understand import describe
 from indexer.errors import SettingsError
@@ -31,10 +37,33 @@ from indexer.settings import Settings
 from indexer.store import read_manifest, rebuild_command, rebuild_command_for
 from indexer.text import slug
 
-BANNER = (
-    "Educational use by healthcare professionals only. Answers quote indexed guideline text and must be "
-    "verified against primary sources before they inform patient care."
+PURPOSE = (
+    "Ask questions about clinical guideline articles; every answer quotes the passage it comes from. "
+    "For healthcare professionals only."
 )
+ANSWER_CAPTION = "Quoted from the indexed guidelines: check each source before use."
+
+# Static CSS written here, never built from corpus or user text. On a wide screen the article and the
+# conversation scroll on their own between the header and the ask box that Streamlit pins at the bottom;
+# on a phone they stack, the article in a shorter pane so the conversation stays near the ask box.
+# Captions get a darker grey than Streamlit's faded one (3:1 on white), to meet WCAG AA contrast (6.6:1).
+STYLE = """<style>
+[data-testid="stLayoutWrapper"]:has(> .st-key-article-pane, > .st-key-chat-pane) {
+  flex: 0 0 calc(100dvh - 13.5rem) !important; height: calc(100dvh - 13.5rem) !important;
+}
+@media (max-width: 640px) {
+  [data-testid="stLayoutWrapper"]:has(> .st-key-article-pane) {
+    flex-basis: 40dvh !important; height: 40dvh !important;
+  }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-chat-pane) {
+    flex-basis: calc(100dvh - 13rem) !important; height: calc(100dvh - 13rem) !important;
+  }
+}
+[data-testid="stCaptionContainer"] { color: #595c66 !important; opacity: 1 !important; }
+.stMainBlockContainer { padding-top: 3rem; }
+.st-key-article-pane h1 { font-size: 2rem !important; }
+@media (max-width: 640px) { .st-key-article-pane h1 { font-size: 1.4rem !important; } }
+</style>"""
 
 
 def index_path(argv: list[str]) -> Path:
@@ -131,7 +160,7 @@ def choose_article(assistant) -> dict | None:
             "Articles",
             ids,
             index=ids.index(current) if current in ids else 0,
-            format_func=lambda i: next(a["title"] for a in shown if a["id"] == i),
+            format_func=lambda i: md_escape(next(a["title"] for a in shown if a["id"] == i)),
             key="article_choice",
         )
     st.session_state["article"] = chosen
@@ -154,6 +183,7 @@ def article_view(assistant, article: dict) -> None:
     if meta.get("sample"):
         st.caption(md_escape(str(meta.get("note") or "Sample content.")))
     text = assistant.index.document_text(article["id"])
+    refs = assistant.index.references.get(article["id"], {})
     for section in assistant.index.sections(article["id"]):
         if section["heading"] != article["title"]:
             level = min(max(section["level"], 2), 4)
@@ -166,48 +196,74 @@ def article_view(assistant, article: dict) -> None:
             else:
                 st.markdown(f"**{heading}**")
         if section["start"] is not None:
-            st.markdown(block_markdown(text[section["start"] : section["end"]]))
-    refs = assistant.index.references.get(article["id"], {})
-    if refs:
+            st.markdown(block_markdown(text[section["start"] : section["end"]], refs))
+    unresolved = unresolved_in(text, refs)
+    if refs or unresolved:
         st.header("References", anchor="references")
+    if refs:
         st.markdown("\n".join(f"{i}. {reference_line(r)}" for i, r in enumerate(refs.values(), start=1)))
+    if unresolved:
+        st.warning(
+            md_escape(
+                f"Unresolved: the text cites {', '.join(f'[{n}]' for n in unresolved)}, which the reference list "
+                "does not hold. Claims citing them cannot be traced to a source here."
+            )
+        )
 
 
-def block_markdown(raw: str) -> str:
-    """Paragraphs and bullets of the article body, every character escaped."""
+def unresolved_in(text: str, refs: dict) -> list[int]:
+    """Reference numbers cited in an article's text that its reference list lacks."""
+    return sorted(cited_numbers(text) - set(refs))
+
+
+def block_markdown(raw: str, refs: dict) -> str:
+    """Paragraphs and bullets of the article body, every character escaped, unresolved citations flagged."""
     out = []
     for line in raw.splitlines():
         stripped = line.strip()
         if not stripped:
             out.append("")
         elif stripped[:2] in ("- ", "* ", "+ "):
-            out.append("- " + md_escape(stripped[2:]))
+            out.append("- " + cited_text(stripped[2:], refs))
         else:
-            out.append(md_escape(stripped))
+            out.append(cited_text(stripped, refs))
     return "\n".join(out)
 
 
-def show_answer(assistant, article: dict, turn: int, question: str, answer) -> None:
+def show_question(question: str) -> None:
     with st.chat_message("user"):
         st.markdown(md_escape(question))
-    with st.chat_message("assistant"):
-        reading = how_it_was_read(answer)
-        if reading:
-            st.caption(md_escape(reading))
-        if answer.abstained:
-            st.warning(md_escape(answer.text))
-            st.caption(md_escape(f"Why: {answer.reason}."))
-            if answer.retrieved:
-                with st.expander("Nearest passages"):
-                    for p in answer.retrieved[:3]:
-                        st.markdown(md_escape(" > ".join(p.section)) + "  \n" + md_escape(p.text))
-        else:
-            st.markdown(md_escape(answer.text))
-            with st.expander(f"Sources ({len(answer.citations)})", expanded=True):
-                for c in answer.citations:
-                    show_citation(assistant, article, c)
-        st.caption(md_escape(answer.disclaimer))
-        feedback_controls(assistant, article, turn, question, answer)
+
+
+def show_reply(assistant, article: dict, turn: int, question: str, answer) -> None:
+    """An answer inside its chat message: how the question was read, one claim a line with its source
+    marker, one line per source (opened on demand), a short caption and the feedback thumbs."""
+    reading = how_it_was_read(answer)
+    if reading:
+        st.caption(md_escape(reading))
+    if answer.abstained:
+        show_refusal(article, answer)
+    else:
+        st.markdown(claims_markdown(answer))
+        for c in answer.citations:
+            show_citation(article, c)
+    st.caption(ANSWER_CAPTION)
+    feedback_controls(assistant, article, turn, question, answer)
+
+
+def show_refusal(article: dict, answer) -> None:
+    """What the guidelines do not cover, in plain words, then the nearest passages, open."""
+    st.warning(md_escape(answer.text))
+    nearest = answer.retrieved[:3]
+    if nearest:
+        st.markdown("**Nearest passages in the guidelines** (they may still help):")
+        for p in nearest:
+            with st.container(border=True):
+                st.markdown(passage_link(article, p))
+                st.markdown(cited_text(p.text, {r.n for r in p.references} if p.kind == "article" else None))
+    if answer.reason:
+        with st.expander("Why no answer (details)"):
+            st.markdown(md_escape(f"{answer.reason}."))
 
 
 def how_it_was_read(answer) -> str:
@@ -222,43 +278,72 @@ def how_it_was_read(answer) -> str:
     return " · ".join(parts)
 
 
-def show_citation(assistant, article: dict, c) -> None:
-    p = c.passage
+def passage_link(article: dict, p) -> str:
+    """Where a passage stands: a link to its section when it is in the open article, else its title."""
     where = md_escape(" > ".join(p.section[1:]) or p.title)
-    link = f"[{where}](#{section_anchor(p.section_id)})" if p.doc_id == article["id"] else where
-    source = "" if p.doc_id == article["id"] else md_escape(f" (from: {p.title})")
-    st.markdown(f"**\\[{c.n}\\]** {link}{source}")
-    st.markdown(highlighted_passage(c))
-    if p.references:
-        st.markdown("\n".join("- " + reference_line(r) for r in p.references))
+    if p.doc_id == article["id"]:
+        return f"[{where}](#{section_anchor(p.section_id)})"
+    return where + md_escape(f" (from: {p.title})")
+
+
+def show_citation(article: dict, c) -> None:
+    """One line per source, opened on demand: the passage with the used sentences highlighted, and the
+    reference entries behind it, unresolved ones flagged."""
+    p = c.passage
+    where = " > ".join(p.section[1:]) or p.title
+    with st.expander(md_escape(f"{source_label(c.n)} · {where}")):
+        st.markdown(passage_link(article, p))
+        st.markdown(highlighted_passage(c))
+        lines = ["- " + reference_line(r) for r in p.references]
+        if p.kind == "article":
+            lines += [
+                f"- **\\[{n}\\] not in the article's reference list (unresolved)**" for n in unresolved_numbers(p)
+            ]
+        if lines:
+            st.markdown("\n".join(lines))
 
 
 def feedback_controls(assistant, article: dict, turn: int, question: str, answer) -> None:
+    """Thumbs that can be changed or withdrawn (click the chosen one again), a comment once voted.
+    The vote is stored when given; if the store cannot be written, one line says so and the vote stays
+    on the page, to be saved on the next try."""
     key = f"{article['id']}:{turn}"
-    given = st.session_state.setdefault("feedback_given", {})
-    if key in given:
-        st.caption(md_escape(f"Feedback recorded ({given[key]}). Thank you."))
-        return
-    comment = st.text_input("Comment (optional)", key=f"comment:{key}", max_chars=2000)
-    left, right = st.columns(2)
-    verdict = None
-    if left.button("Helpful", key=f"up:{key}"):
-        verdict = True
-    if right.button("Not helpful", key=f"down:{key}"):
-        verdict = False
-    if verdict is not None:
-        feedback_store(str(assistant.index.path)).add(
-            Feedback(
-                article["id"],
-                question,
-                answer.text,
-                verdict,
-                comment,
-                tuple(c.passage.chunk_id for c in answer.citations),
-            )
+    saved = st.session_state.setdefault("votes", {}).get(key)
+    vote = st.feedback("thumbs", key=f"vote:{key}")
+    comment = ""
+    if vote is not None:
+        comment = st.text_input(
+            "Comment (optional, Enter to save)",
+            key=f"comment:{key}",
+            max_chars=2000,
+            placeholder="What was right or wrong?",
         )
-        given[key] = "helpful" if verdict else "not helpful"
-        st.rerun()
+    wanted = None if vote is None else (vote == 1, comment.strip())
+    if wanted != (None if saved is None else (saved["helpful"], saved["comment"])):
+        try:
+            saved = store_vote(assistant, article, question, answer, saved, wanted)
+        except (OSError, sqlite3.Error):
+            st.error("Your feedback could not be saved (the feedback store cannot be written). It is kept here.")
+            st.button("Retry saving", key=f"retry:{key}")
+            return
+        st.session_state["votes"][key] = saved
+    if saved is not None:
+        st.caption(md_escape(f"Feedback saved ({'helpful' if saved['helpful'] else 'not helpful'}). Thank you."))
+
+
+def store_vote(assistant, article: dict, question: str, answer, saved: dict | None, wanted) -> dict | None:
+    store = feedback_store(str(assistant.index.path))
+    if wanted is None:
+        if saved is not None:
+            store.remove(saved["row"])
+        return None
+    helpful, comment = wanted
+    if saved is not None:
+        store.change(saved["row"], helpful, comment)
+        return {**saved, "helpful": helpful, "comment": comment}
+    cited = tuple(c.passage.chunk_id for c in answer.citations)
+    row = store.add(Feedback(article["id"], question, answer.text, helpful, comment, cited))
+    return {"row": row, "helpful": helpful, "comment": comment}
 
 
 def log_question(settings: Settings, article: str, question: str) -> None:
@@ -272,36 +357,78 @@ def log_question(settings: Settings, article: str, question: str) -> None:
         append_line(settings.log_questions, json.dumps(record, ensure_ascii=False))  # created 0600
 
 
-def chat(assistant, article: dict) -> None:
-    st.header("Have a follow-up question?", anchor="follow-up")
+def chat(assistant, article: dict, question: str | None) -> None:
+    """The conversation about the open article: the disclaimer once, suggested questions to start with,
+    every turn, and the question just asked, echoed at once while the guidelines are searched."""
     chats = st.session_state.setdefault("chats", {})
     turns = chats.setdefault(article["id"], [])
-    if not turns:
-        st.caption("Suggested questions")
-        for i, q in enumerate(assistant.suggested_questions(article["id"])):
-            if st.button(md_escape(q), key=f"suggest:{article['id']}:{i}"):
-                st.session_state["pending"] = q
-    for i, (question, answer) in enumerate(turns):
-        show_answer(assistant, article, i, question, answer)
+    with st.container(height=600, border=False, key="chat-pane"):
+        st.header("Have a follow-up question?", anchor=False)
+        st.caption(md_escape(assistant.settings.disclaimer))
+        if not turns and not question:
+            st.markdown("Suggested questions:")
+            for i, q in enumerate(assistant.suggested_questions(article["id"])):
+                st.button(
+                    md_escape(q),
+                    key=f"suggest:{article['id']}:{i}",
+                    on_click=st.session_state.update,
+                    kwargs={"pending": q},
+                )
+        for i, (asked, answer) in enumerate(turns):
+            show_question(asked)
+            with st.chat_message("assistant"):
+                show_reply(assistant, article, i, asked, answer)
+        if question:
+            show_question(question)
+            with st.chat_message("assistant"):
+                searching = st.empty()  # shown at once (st.spinner waits half a second), gone with the answer
+                searching.status("Searching the guidelines ...", state="running")
+                try:
+                    answer = assistant.ask(question, [q for q, _ in turns], article["id"])
+                except GuidelineQAError as exc:
+                    searching.empty()
+                    st.error(md_escape(str(exc)))
+                else:
+                    searching.empty()
+                    log_question(assistant.settings, article["id"], question)
+                    turns.append((question, answer))
+                    show_reply(assistant, article, len(turns) - 1, question, answer)
+        if turns:
+            export_button(assistant, article, turns)
+
+
+def export_button(assistant, article: dict, turns) -> None:
+    meta = article["meta"]
+    about = [
+        f"Article updated {meta['updated']}" if meta.get("updated") else "Article update date not given",
+        f"Review status: {meta.get('review_status', 'unknown')}",
+        f"Index built {assistant.index.manifest.built_at}",
+    ]
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    st.download_button(
+        "Export conversation (Markdown)",
+        conversation_markdown(article["title"], turns, exported=now, about=about),
+        file_name=f"{article['id']}-conversation.md",
+        mime="text/markdown",
+        key=f"export:{article['id']}",
+    )
+
+
+def workspace(assistant, article: dict) -> None:
+    """The article and the conversation side by side, each scrolling on its own, the ask box below."""
+    # Called outside the columns, the chat input is pinned to the bottom of the page, in reach at any scroll.
     typed = st.chat_input("Ask a follow-up question about this article", key=f"chat_input:{article['id']}")
     question = typed or st.session_state.pop("pending", None)
-    if question:
-        try:
-            answer = assistant.ask(question, [q for q, _ in turns], article["id"])
-        except GuidelineQAError as exc:
-            st.error(md_escape(str(exc)))
-            return
-        log_question(assistant.settings, article["id"], question)
-        turns.append((question, answer))
-        show_answer(assistant, article, len(turns) - 1, question, answer)
-    if turns:
-        st.download_button(
-            "Export conversation (Markdown)",
-            conversation_markdown(article["title"], turns),
-            file_name=f"{article['id']}-conversation.md",
-            mime="text/markdown",
-            key=f"export:{article['id']}",
-        )
+    left, right = st.columns([3, 2], gap="large")
+    with left, st.container(height=600, border=False, key="article-pane"):
+        article_view(assistant, article)
+    with right:
+        chat(assistant, article, question)
+
+
+def masthead() -> None:
+    st.html(STYLE)
+    st.markdown("**guideline-qa** · " + PURPOSE)
 
 
 def latest_run(runs: Path) -> Path | None:
@@ -345,7 +472,7 @@ def evaluation_page(settings: Settings) -> None:
 def main() -> None:
     no_outbound_lookups()
     st.set_page_config(page_title="guideline-qa", layout="wide")
-    st.info(BANNER)
+    masthead()
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -372,11 +499,7 @@ def main() -> None:
     article = choose_article(assistant)
     if article is None:
         st.stop()
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        article_view(assistant, article)
-    with right:
-        chat(assistant, article)
+    workspace(assistant, article)
 
 
 main()

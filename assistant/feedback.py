@@ -54,12 +54,13 @@ class FeedbackStore:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
 
-    def add(self, item: Feedback) -> None:
+    def add(self, item: Feedback) -> int:
+        """Store one vote; returns its row id, for changing or withdrawing it later."""
         comment = item.comment.strip()[:MAX_COMMENT]
         con = self._connect()
         try:
             with con:
-                con.execute(
+                cur = con.execute(
                     "INSERT INTO feedback (created_at, article, question, answer, helpful, comment, citation_ids) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -72,6 +73,25 @@ class FeedbackStore:
                         json.dumps(list(item.citation_ids)),
                     ),
                 )
+            return int(cur.lastrowid or 0)
+        finally:
+            con.close()
+
+    def change(self, row: int, helpful: bool, comment: str) -> None:
+        """A vote changed its mind or gained a comment."""
+        self._write(
+            "UPDATE feedback SET helpful = ?, comment = ? WHERE id = ?", (int(helpful), comment[:MAX_COMMENT], row)
+        )
+
+    def remove(self, row: int) -> None:
+        """A vote withdrawn: nothing of it is kept."""
+        self._write("DELETE FROM feedback WHERE id = ?", (row,))
+
+    def _write(self, sql: str, args: tuple) -> None:
+        con = self._connect()
+        try:
+            with con:
+                con.execute(sql, args)
         finally:
             con.close()
 

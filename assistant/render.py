@@ -4,11 +4,11 @@ suggested questions and the Markdown export of a conversation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from indexer.text import normalize_space
 
-from .types import Answer, Citation
+from .types import Answer, Citation, Passage
 
 # Everything Markdown (and Streamlit's directives, LaTeX and HTML) could read as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&])")
@@ -19,14 +19,75 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+# An article's citation marker: "[6]", "[1, 2]", "[7, 6]".
+_MARKER = re.compile(r"\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\]")
+# A claim of an answer as the composer writes it: the sentence, then its source number in brackets.
+_CLAIM = re.compile(r"\s*(.+?) \[(\d+)\](?=\s|$)", re.S)
+
+
+def source_label(n: int) -> str:
+    """An answer's marker for its n-th source: "S1", never "[1]", which the article's references use."""
+    return f"S{n}"
+
+
+def cited_numbers(raw: str) -> set[int]:
+    """Every reference number the text's citation markers name."""
+    return {int(n) for m in _MARKER.finditer(raw) for n in re.findall(r"\d+", m.group(1))}
+
+
+def unresolved_numbers(passage: Passage) -> list[int]:
+    """Reference numbers the passage cites that the article's reference list does not hold."""
+    listed = {r.n for r in passage.references}
+    return sorted(n for n in set(passage.citations) if n not in listed)
+
+
+def cited_text(raw: str, listed: Collection[int] | None) -> str:
+    """Corpus text as escaped Markdown, its citation markers kept and each number missing from the
+    reference list (`listed`) flagged where it stands; `listed=None` flags nothing (no reference list)."""
+    out, pos = [], 0
+    for m in _MARKER.finditer(raw):
+        out.append(md_escape(raw[pos : m.start()]))
+        numbers = [int(x) for x in re.findall(r"\d+", m.group(1))]
+        shown = [str(n) if listed is None or n in listed else f"**{n}: not in the reference list**" for n in numbers]
+        out.append("\\[" + ", ".join(shown) + "\\]")
+        pos = m.end()
+    out.append(md_escape(raw[pos:]))
+    return "".join(out)
+
+
 def highlighted_passage(citation: Citation) -> str:
-    """The cited passage as escaped Markdown with the sentences used in the answer in bold."""
+    """The cited passage as escaped Markdown: only the sentences used in the answer highlighted, the rest
+    plain, unresolved reference numbers flagged."""
     used = {(s.start, s.end) for s in citation.sentences}
+    p = citation.passage
+    listed = {r.n for r in p.references} if p.kind == "article" else None
     parts = []
-    for span, raw in zip(citation.passage.sentences, citation.passage.sentence_texts, strict=True):
-        text = md_escape(normalize_space(raw))
-        parts.append(f"**{text}**" if span in used else text)
+    for span, raw in zip(p.sentences, p.sentence_texts, strict=True):
+        text = cited_text(normalize_space(raw), listed)
+        parts.append(f":orange-background[{text}]" if span in used else text)
     return " ".join(parts)
+
+
+def answer_claims(answer: Answer) -> list[tuple[str, int | None]]:
+    """The answer's claims in order, each with the number of its source; notes without a source ("The
+    indexed guidelines do not mention ...") come last with None."""
+    numbers = {c.n for c in answer.citations}
+    claims: list[tuple[str, int | None]] = []
+    pos = 0
+    while (m := _CLAIM.match(answer.text, pos)) and int(m.group(2)) in numbers:
+        claims.append((m.group(1).strip(), int(m.group(2))))
+        pos = m.end()
+    rest = answer.text[pos:].strip()
+    if rest:
+        claims.append((rest, None))
+    return claims
+
+
+def claims_markdown(answer: Answer) -> str:
+    """One bullet per claim, its source marker after it."""
+    return "\n".join(
+        "- " + md_escape(text) + (f" \\[{source_label(n)}\\]" if n else "") for text, n in answer_claims(answer)
+    )
 
 
 def reference_line(ref) -> str:
@@ -48,20 +109,36 @@ def section_question(section: dict) -> str | None:
     return f"What does the guideline say about {lead + heading[1:]}?"
 
 
-def conversation_markdown(title: str, turns: Sequence[tuple[str, Answer]]) -> str:
-    """The conversation as Markdown: each question, its answer, its sources, and the disclaimer."""
-    lines = [f"# Follow-up questions: {title}", ""]
+def conversation_markdown(
+    title: str,
+    turns: Sequence[tuple[str, Answer]],
+    *,
+    exported: str = "",
+    about: Sequence[str] = (),
+) -> str:
+    """The conversation as Markdown: when and from what it was exported, each question, its answer one claim
+    a line with its source marker, each source with the quoted sentences and its reference entries
+    (unresolved ones flagged), and the disclaimer."""
+    lines = [f"# Questions about: {title}", ""]
+    lines += [f"- {line}" for line in ([f"Exported {exported}"] if exported else []) + list(about)]
+    lines.append("")
     for question, answer in turns:
-        lines += [f"## Q: {question}", "", answer.text, ""]
+        lines += [f"## Q: {question}", ""]
+        lines += [f"- {text}" + (f" [{source_label(n)}]" if n else "") for text, n in answer_claims(answer)]
+        lines.append("")
         if answer.abstained and answer.reason:
             lines += [f"_Why: {answer.reason}._", ""]
+        if answer.citations:
+            lines += ["Sources:", ""]
         for c in answer.citations:
             p = c.passage
-            lines.append(f"- [{c.n}] {' > '.join(p.section)} (`{p.chunk_id}`)")
+            lines.append(f"- {source_label(c.n)}: {' > '.join(p.section)}")
             for s in c.sentences:
-                lines.append(f'  - "{s.text}" (characters {s.start}-{s.end})')
+                lines.append(f'  - "{s.text}"')
             for r in p.references:
                 src = ", ".join(str(x) for x in (r.source, r.year) if x)
                 lines.append(f"  - cites [{r.n}] {r.type}: {r.title}" + (f" ({src})" if src else ""))
+            for n in unresolved_numbers(p) if p.kind == "article" else []:
+                lines.append(f"  - cites [{n}]: UNRESOLVED, not in the article's reference list")
         lines += ["", f"> {answer.disclaimer}", ""]
     return "\n".join(lines)

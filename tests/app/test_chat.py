@@ -43,7 +43,8 @@ def ask(at: AppTest, question: str) -> AppTest:
 def test_article_view_shows_question_sections_references_and_banner(app):
     at = pick(app, "metastatic-breast-cancer")
     assert not at.exception
-    assert "healthcare professionals" in at.info[0].value
+    assert plain(at.markdown[0].value).startswith("**guideline-qa** · Ask questions about clinical guideline")
+    assert "For healthcare professionals only." in plain(at.markdown[0].value)
     assert plain(at.title[0].value).startswith("How does breast cancer spread to distant organs")
     assert "Review status: pending review" in texts(at.caption)[0] and "Updated 2026-01-15" in texts(at.caption)[0]
     assert {"How metastasis develops", "Treatment by receptor status", "References"} <= set(texts(at.header))
@@ -55,6 +56,19 @@ def test_article_view_shows_question_sections_references_and_banner(app):
     )
     sidebar = " ".join(texts(at.sidebar.markdown))
     assert "4 documents" in sidebar and "sentence-transformers/all-MiniLM-L6-v2" in sidebar
+
+
+def test_references_the_article_cites_but_does_not_list_are_flagged_not_dropped(app):
+    at = pick(app, "metastatic-breast-cancer")
+    body = " ".join(texts(at.markdown))
+    assert "trastuzumab given with paclitaxel [**6: not in the reference list**]." in body
+    assert "[**7: not in the reference list**, **6: not in the reference list**]" in body
+    assert "organs [1, 2]." in body  # listed references stay plain
+    assert texts(at.warning) == [
+        "Unresolved: the text cites [6], [7], [8], which the reference list does not hold. "
+        "Claims citing them cannot be traced to a source here."
+    ]
+    assert not pick(at, "male-breast-cancer").warning  # an article whose references all resolve
 
 
 def test_library_search_filters_by_title_and_tag(app):
@@ -70,13 +84,30 @@ def test_question_gets_cited_answer_with_sources_and_disclaimer(app):
         "What is the first-line treatment for HER2-positive metastatic breast cancer?",
     )
     assert not at.exception
-    shown = texts(at.chat_message[1].markdown)
-    answer = shown[0]
-    assert "trastuzumab given with paclitaxel. [1]" in answer
-    source = next(t for t in shown if t.startswith("**[1]**"))
-    assert "(#sec-metastatic-breast-cancer-her2-positive-disease)" in source
-    assert any("**First-line treatment of HER2-positive" in t for t in shown)  # used sentence in bold
-    assert any("healthcare professionals" in c for c in texts(at.chat_message[1].caption))
+    reply = at.chat_message[1]
+    shown = texts(reply.markdown)
+    claims = shown[0].splitlines()  # one claim a line, each with its source marker (S1, not the article's [1])
+    assert (
+        claims[0]
+        == "- First-line treatment of HER2-positive metastatic breast cancer is trastuzumab given with paclitaxel. [S1]"
+    )
+    assert len(claims) == 2 and all(c.startswith("- ") and c.endswith("[S1]") for c in claims)
+    source = reply.expander[0]
+    assert plain(source.label) == "S1 · Treatment by receptor status > HER2-positive disease"
+    assert not source.proto.expanded  # one line until opened
+    link, passage, refs = texts(source.markdown)
+    assert link.endswith("(#sec-metastatic-breast-cancer-her2-positive-disease)")
+    # only the used sentences highlighted; the others plain
+    assert passage.startswith(":orange-background[First-line treatment of HER2-positive")
+    assert passage.count(":orange-background[") == 2 and "Points to manage:" in passage
+    assert "[**6: not in the reference list**]" in passage
+    assert refs.splitlines() == [
+        "- **[6] not in the article's reference list (unresolved)**",
+        "- **[7] not in the article's reference list (unresolved)**",
+    ]
+    assert texts(reply.caption) == ["Quoted from the indexed guidelines: check each source before use."]
+    # the full disclaimer once, at the head of the conversation
+    assert sum("does not replace clinical judgement" in c for c in texts(at.caption)) == 1
 
 
 def test_follow_up_in_the_same_chat_uses_the_earlier_turn(app):
@@ -103,8 +134,16 @@ def test_out_of_scope_question_abstains_with_reason_and_disclaimer(app):
     reply = at.chat_message[1]
     # "sprained" only qualifies what is asked about: the subject the corpus lacks is the ankle
     assert plain(reply.warning[0].value) == "The indexed guidelines do not mention ankle."
-    assert texts(reply.caption)[0] == "Why: ankle does not occur in any indexed passage."
-    assert "clinical judgement" in texts(reply.caption)[1]
+    # the nearest passages shown open, each under a link to its section or the article it comes from
+    shown = texts(reply.markdown)
+    assert "**Nearest passages in the guidelines** (they may still help):" in shown
+    assert shown[1:3] == ["[Treatment > Surgery](#sec-male-breast-cancer-surgery)", shown[2]]
+    assert shown[2].startswith("The usual first operation for a man with breast cancer is a modified radical")
+    assert len([t for t in shown if t.startswith("[Treatment > ")]) == 3
+    # the scorer's reasons only on demand
+    assert plain(reply.expander[0].label) == "Why no answer (details)"
+    assert texts(reply.expander[0].markdown) == ["ankle does not occur in any indexed passage."]
+    assert texts(reply.caption) == ["Quoted from the indexed guidelines: check each source before use."]
 
 
 def test_suggested_question_asks_it(app):
@@ -124,16 +163,38 @@ def test_bad_question_gets_a_message_not_a_traceback(app):
 
 def test_feedback_is_stored_with_question_answer_article_and_citations(app, tmp_path):
     at = ask(pick(app, "male-breast-cancer"), "What are the risk factors for breast cancer in men?")
-    at.text_input(key="comment:male-breast-cancer:0").set_value("clear and sourced")
-    at = at.button(key="up:male-breast-cancer:0").click().run()
+    store = FeedbackStore(feedback_path(tmp_path / "index"))
+    assert [t.key for t in at.text_input] == ["library_search"]  # no comment box before a vote
+    at = at.feedback(key="vote:male-breast-cancer:0").set_value(1).run()  # thumbs up
     assert not at.exception
-    stored = FeedbackStore(feedback_path(tmp_path / "index")).all()
-    assert len(stored) == 1
-    item = stored[0]
-    assert (item.article, item.helpful, item.comment) == ("male-breast-cancer", True, "clear and sourced")
+    [item] = store.all()
+    assert (item.article, item.helpful, item.comment) == ("male-breast-cancer", True, "")
     assert item.question == "What are the risk factors for breast cancer in men?" and "Klinefelter" in item.answer
     assert item.citation_ids and item.citation_ids[0].startswith("male-breast-cancer/risk-factors#")
-    assert "Feedback recorded (helpful)" in " ".join(texts(at.caption))
+    assert "Feedback saved (helpful). Thank you." in texts(at.caption)
+    # a comment after voting, then a change of mind: the same row, not a second one
+    at = at.text_input(key="comment:male-breast-cancer:0").set_value("clear and sourced").run()
+    at = at.feedback(key="vote:male-breast-cancer:0").set_value(0).run()
+    assert [(f.helpful, f.comment) for f in store.all()] == [(False, "clear and sourced")]
+    assert "Feedback saved (not helpful). Thank you." in texts(at.caption)
+    # withdrawn: nothing kept
+    at = at.feedback(key="vote:male-breast-cancer:0").set_value(None).run()
+    assert store.all() == [] and not any(c.startswith("Feedback saved") for c in texts(at.caption))
+
+
+def test_a_feedback_store_that_cannot_be_written_says_so_in_one_line_and_keeps_the_vote(app, tmp_path):
+    feedback_path(tmp_path / "index").mkdir()  # a folder where the database should be: SQLite cannot open it
+    at = ask(pick(app, "male-breast-cancer"), "What are the risk factors for breast cancer in men?")
+    at = at.feedback(key="vote:male-breast-cancer:0").set_value(1).run()
+    assert not at.exception
+    assert texts(at.chat_message[1].error) == [
+        "Your feedback could not be saved (the feedback store cannot be written). It is kept here."
+    ]
+    assert at.feedback(key="vote:male-breast-cancer:0").value == 1  # the vote stays chosen
+    feedback_path(tmp_path / "index").rmdir()  # the store is fixed: retrying saves the vote kept
+    at = at.button(key="retry:male-breast-cancer:0").click().run()
+    assert not at.chat_message[1].error
+    assert [f.helpful for f in FeedbackStore(feedback_path(tmp_path / "index")).all()] == [True]
 
 
 def test_export_holds_questions_answers_citations_and_disclaimer(app):
@@ -141,9 +202,13 @@ def test_export_holds_questions_answers_citations_and_disclaimer(app):
     from assistant.render import conversation_markdown
 
     turns = at.session_state["chats"]["metastatic-breast-cancer"]
-    exported = conversation_markdown("T", turns)
+    exported = conversation_markdown("T", turns, exported="2026-01-01 10:00 UTC", about=["Review status: draft"])
+    assert exported.startswith("# Questions about: T\n\n- Exported 2026-01-01 10:00 UTC\n- Review status: draft\n")
     assert "## Q: What loading dose of trastuzumab is used?" in exported
-    assert "4 mg/kg IV over 90 minutes" in exported and "metastatic-breast-cancer/her2-positive-disease#0" in exported
+    assert "4 mg/kg IV over 90 minutes and continues at 2 mg/kg weekly" in exported
+    assert "- S1: How does breast cancer spread" in exported and "weekly; the alternative schedule" in exported
+    assert "  - cites [6]: UNRESOLVED, not in the article's reference list" in exported
+    assert "#0" not in exported and "characters " not in exported  # no internal ids or offsets
     assert "> For healthcare professionals only." in exported
     assert any(b.label == "Export conversation (Markdown)" for b in at.get("download_button"))
 
@@ -181,7 +246,7 @@ def test_html_in_the_corpus_is_shown_as_text(tmp_path, monkeypatch, embedder):
         corpus,
         "xss",
         'Dose <script>alert("x")</script> and <img src=x onerror=alert(1)> here [1].',
-        title="What about <b>bold</b> tags?",
+        title="What about <b>bold</b> tags ![pixel](http://203.0.113.9/p.png)?",
     )
     build_index(Settings(corpus=(corpus,), index=tmp_path / "index"), embedder=embedder)
     monkeypatch.setenv("GUIDELINE_QA_INDEX", str(tmp_path / "index"))
@@ -190,7 +255,11 @@ def test_html_in_the_corpus_is_shown_as_text(tmp_path, monkeypatch, embedder):
     body = next(m for m in at.markdown if "script" in m.value)
     assert "\\<script\\>" in body.value and "<script>" not in body.value
     assert "\\<img src=x onerror=alert\\(1\\)\\>" in body.value
-    assert plain(at.title[0].value) == "What about <b>bold</b> tags?" and "<b>" not in at.title[0].value
+    title = "What about <b>bold</b> tags ![pixel](http://203.0.113.9/p.png)?"
+    assert plain(at.title[0].value) == title and "<b>" not in at.title[0].value
+    # the library lists it as text too: no image fetched from a title on page load
+    [option] = at.radio(key="article_choice").options
+    assert plain(option) == title and "\\!\\[pixel\\]\\(http" in option
     assert all(not m.proto.allow_html for m in at.markdown)
 
 
