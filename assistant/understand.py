@@ -136,11 +136,16 @@ class Understanding:
             # A much shorter match is a stem ("noticed" is indexed as "notic"): not a word to show or search.
             if best is not None and len(best) >= len(low) - 1:
                 out.append(Expansion(word, best, "spelling", "corpus"))
-            elif zipf(low) < RARE_ZIPF:
+            elif zipf(low) < RARE_ZIPF and not self._shortens(low):
                 english = _english_neighbour(low)  # "bigest", "immunotherpy": a word, not a subject
                 if english is not None:
                     out.append(Expansion(word, english, "spelling", "english"))
         return out
+
+    def _shortens(self, word: str) -> bool:
+        """A clipped form of a corpus word ("postmeno" of "postmenopausal"): shorthand, not a misspelt
+        English word ("postman")."""
+        return len(word) >= 5 and any(t.startswith(word) for t in self._by_initial.get(word[0], ()))
 
     def _closest(self, word: str) -> str | None:
         """The corpus term within 1 edit (2 for words of 8 letters or more), most frequent on ties."""

@@ -35,6 +35,8 @@ def stem(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 5 and word.endswith("ing"):
         return word[:-3]
+    if len(word) > 5 and word.endswith("sses"):  # "masses", "classes" -> "mass", "class"
+        return word[:-2]
     if len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -43,7 +45,7 @@ def stem(word: str) -> str:
 
 
 # Bump when words(), STOPWORDS' role or stem() change what a term is: indexes built before are refused.
-TERMS_VERSION = 3
+TERMS_VERSION = 4
 # What the FTS5 table is told: terms are already lowercased and stemmed, so it only splits on spaces
 # ('.' and '/' are part of terms such as "2.5" and "mg/kg").
 FTS_TOKENIZER = "unicode61 tokenchars './'"

@@ -284,3 +284,16 @@ def test_a_lay_complaint_in_a_long_sentence_finds_the_side_effect(assistant):
         "can't get an erection since he started the hormone tablets, is that expected?", [], None
     )
     assert not answer.abstained and "impotence are common" in answer.text.split("[1]")[0]
+
+
+@pytest.mark.parametrize("clipped", ["oligomet", "hormo", "pregn"])
+def test_a_clipped_clinical_word_is_shorthand_not_a_misspelt_english_word(assistant, clipped):
+    # The English typo fix would read these as "oligomers", "homo", "prego".
+    answer = assistant.ask(f"{clipped} - any role in the liver?", [], MBC)
+    assert not [e for e in answer.understood["expansions"] if e["term"] == clipped and e["source"] == "english"]
+
+
+def test_clipped_menopausal_status_reads_as_the_status(assistant):
+    answer = assistant.ask("postmeno HR+ mets - first line?", [], MBC)
+    assert any(e["adds"] == "postmenopausal" for e in answer.understood["expansions"])
+    assert not answer.abstained and "aromatase inhibitor" in answer.text.split("[1]")[0]

@@ -13,6 +13,8 @@ from indexer.terms import content_terms, matches
         ("progression", "progressing"),
         ("protective", "protect"),
         ("metastases", "metastatic"),
+        ("mass", "masses"),  # "a chest wall mass" is one of the guideline's "soft-tissue masses"
+        ("class", "classes"),
     ],
 )
 def test_forms_of_one_word_match(asked, written):
