@@ -82,7 +82,7 @@ def build_index(
     """Build settings.corpus into settings.index; the previous index serves until the final rename."""
     started = time.perf_counter()
     target = Path(settings.index)
-    _check_target(target)
+    store.check_replaceable(target)  # before any work: a folder holding someone's files is refused
     try:
         vector_store = store_class(settings.vector_store).name
     except KeyError as exc:
@@ -203,36 +203,39 @@ def _progress(items, enabled: bool, desc: str):
     return tqdm(items, desc=desc, unit="doc", file=sys.stderr, leave=False)
 
 
-def _check_target(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise IndexMismatch(f"--index {target} is a file, not an index folder; choose another path")
-    if target.is_dir() and any(target.iterdir()) and not store.is_index_dir(target):
-        raise IndexMismatch(
-            f"--index {target} holds files that are not a guideline-qa index; refusing to replace them. "
-            "Choose an empty or new folder."
-        )
-
-
 @contextlib.contextmanager
 def _building(target: Path) -> Iterator[Path]:
-    """A staging folder beside target, swapped into place only when the body finished without error."""
+    """A staging folder beside target, swapped into place only when the body finished without error.
+
+    Only our own names are used beside target: `.NAME.lock` and `.NAME.building-*`. The target is checked
+    again under the lock just before the swap, so files put there during the build are never deleted."""
     parent = target.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    lock_path = parent / f".{target.name}.lock"
-    with open(lock_path, "w") as lock:
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        lock = open(parent / f".{target.name}.lock", "w")  # closed by the with below
+    except OSError as exc:
+        raise BuildError(
+            f"cannot write beside {target} ({exc.strerror or exc}); choose an --index in a folder you can write"
+        ) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(f"another build of {target} is running; try again when it finishes") from None
         for stale in parent.glob(f".{target.name}.building-*"):
             shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed outright
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
+        staging = _staging_folder(parent, target)
         try:
             yield staging
             _fsync_tree(staging)
+            store.check_replaceable(target)
             _swap_into_place(staging, target.resolve())
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_folder(parent: Path, target: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -29,10 +29,19 @@ import numpy as np
 
 from .chunk import text_sha
 from .errors import IndexDamaged, IndexMismatch, IndexMissing
-from .manifest import FORMAT, MANIFEST, SCHEMA_VERSION, FileRecord, Manifest, peek_corpus_paths, peek_identity
+from .manifest import (
+    FORMAT,
+    MANIFEST,
+    SCHEMA_VERSION,
+    FileRecord,
+    Manifest,
+    peek_corpus_paths,
+    peek_files,
+    peek_identity,
+)
 from .model import Chunk, Document, Heading, Reference
 from .terms import FTS_TOKENIZER, content_terms, keyword_document, keyword_spec
-from .vectors import FaissFlatStore, NumpyStore, VectorStoreError, store_class
+from .vectors import STORES, FaissFlatStore, NumpyStore, VectorStoreError, store_class
 from .vocabulary import Entry
 
 STORE = "store.sqlite"
@@ -217,15 +226,78 @@ def _sha256(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-# -- reading --------------------------------------------------------------------------------------
+# Every file a manifest of ours may list, whatever the vector store (manifest.json lists the others).
+DATA_FILES = frozenset({STORE, *(c.filename for c in STORES.values()), *map(heading_filename, STORES.values())})
 
 
-def is_index_dir(path: Path) -> bool:
-    """Whether `path` holds a guideline-qa manifest (of any schema): a folder a build may replace."""
+def check_replaceable(index_dir: Path) -> None:
+    """`IndexMismatch` naming the files and the fix unless a build may replace `index_dir`: it is absent or
+    empty, or holds only what a build of ours wrote there: manifest.json and the files it lists, each with
+    the size and SHA-256 recorded. Anything else there belongs to someone, and nothing is deleted."""
+    index_dir = Path(index_dir)
+    keep = "refusing to replace the folder; nothing was changed"
+    elsewhere = f"choose an empty or new folder for --index, or move them out of {index_dir}"
     try:
-        return peek_identity((path / MANIFEST).read_text(encoding="utf-8"))[0] == FORMAT
-    except (OSError, UnicodeDecodeError):
+        if not index_dir.exists():
+            return
+        if not index_dir.is_dir():
+            raise IndexMismatch(f"--index {index_dir} is a file, not an index folder; choose another path")
+        entries = sorted(p.name for p in index_dir.iterdir())
+    except PermissionError:
+        raise IndexMismatch(
+            f"--index {index_dir} cannot be read by this user (permission denied), so nothing in it can be "
+            "proved to be an index of ours; choose a folder of your own for --index"
+        ) from None
+    if not entries:
+        return
+    listed = None
+    if MANIFEST in entries:
+        try:
+            listed = peek_files(_read_manifest_text(index_dir / MANIFEST, ""))
+        except IndexDamaged:
+            pass
+    if listed is None:
+        raise IndexMismatch(
+            f"--index {index_dir} holds files that are not a guideline-qa index ({_some(entries)}); {keep}. "
+            f"{elsewhere.capitalize()}"
+        )
+    unknown = sorted(set(listed) - DATA_FILES)
+    if unknown:
+        raise IndexMismatch(
+            f"--index {index_dir}: its {MANIFEST} lists files no guideline-qa build writes ({_some(unknown)}), "
+            f"so it is not a manifest of ours; {keep}. {elsewhere.capitalize()}"
+        )
+    foreign = [n for n in entries if n != MANIFEST and n not in listed]
+    if foreign:
+        raise IndexMismatch(
+            f"--index {index_dir} holds files the index did not write ({_some(foreign)}); {keep}. "
+            f"Move them out of {index_dir}, or choose another folder for --index"
+        )
+    altered = [n for n, record in listed.items() if n in entries and not _matches(index_dir / n, record)]
+    if altered:
+        folder = shlex.quote(str(index_dir))
+        raise IndexMismatch(
+            f"--index {index_dir} holds {_some(altered)}, which {'does' if len(altered) == 1 else 'do'} not match "
+            f"its {MANIFEST} (changed since the build, or never written by one); {keep}. If it is a damaged "
+            f"index, remove it ('rm -r {folder}') and build again; otherwise choose another folder for --index"
+        )
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def _matches(path: Path, record: FileRecord) -> bool:
+    """Whether `path` is a regular file (not a link) with the recorded size and SHA-256."""
+    try:
+        info = path.lstat()
+        return stat.S_ISREG(info.st_mode) and info.st_size == record.bytes and _sha256(path)[0] == record.sha256
+    except OSError:
         return False
+
+
+# -- reading --------------------------------------------------------------------------------------
 
 
 def read_manifest(index_dir: Path) -> Manifest:
@@ -640,7 +712,7 @@ __all__ = [
     "PreviousBuild",
     "STORE",
     "StoredChunk",
-    "is_index_dir",
+    "check_replaceable",
     "read_manifest",
     "read_previous",
     "rebuild_command",
