@@ -25,7 +25,7 @@ from assistant.render import (
     reference_line,
 )
 from assistant.understand import describe
-from indexer.errors import SettingsError
+from indexer.errors import IndexUnreadable, SettingsError
 from indexer.manifest import Manifest
 from indexer.settings import Settings
 from indexer.store import read_manifest, rebuild_command, rebuild_command_for
@@ -363,6 +363,10 @@ def main() -> None:
         st.error(f"{md_escape(str(exc))}")
         corpus = [str(p) for p in settings.corpus]
         st.code(f"make run    # or: {rebuild_command(index, corpus)}", language="bash")
+        st.stop()
+    except IndexUnreadable as exc:  # another user's index: the fix is its owner's, not a rebuild
+        st.error(md_escape(str(exc)))
+        st.code(exc.fix, language="bash")
         st.stop()
     except GuidelineQAError as exc:  # damaged, foreign or other-version index: the message names the fix
         st.error(md_escape(str(exc)))

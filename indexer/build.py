@@ -8,9 +8,10 @@ import ctypes.util
 import datetime as dt
 import fcntl
 import os
+import secrets
 import shutil
+import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -235,7 +236,23 @@ def _building(target: Path) -> Iterator[Path]:
 
 
 def _staging_folder(parent: Path, target: Path) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
+    """An empty folder beside target that will become the index: made as `mkdir` makes one (the umask
+    decides its mode, not tempfile's 0700, so a group the builder shares with can read the index), and
+    with an existing target's group and mode, which a rebuild keeps."""
+    while True:
+        staging = parent / f".{target.name}.building-{secrets.token_hex(8)}"
+        try:
+            os.mkdir(staging, 0o777)
+            break
+        except FileExistsError:
+            continue
+    if target.is_dir():
+        info = target.stat()
+        with contextlib.suppress(OSError):
+            os.chown(staging, -1, info.st_gid)  # allowed when the builder is in that group
+        with contextlib.suppress(OSError):
+            os.chmod(staging, stat.S_IMODE(info.st_mode))
+    return staging
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 import sqlite3
 import stat
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .chunk import text_sha
-from .errors import IndexDamaged, IndexMismatch, IndexMissing
+from .errors import IndexDamaged, IndexMismatch, IndexMissing, IndexUnreadable
 from .manifest import (
     FORMAT,
     MANIFEST,
@@ -100,7 +101,7 @@ def rebuild_command_for(index_dir: Path) -> str:
     """The rebuild command for whatever is at `index_dir`, with its manifest's corpus paths when readable."""
     try:
         text = _read_manifest_text(Path(index_dir) / MANIFEST, "")
-    except IndexDamaged:
+    except (IndexDamaged, IndexUnreadable):
         return rebuild_command(index_dir)
     return rebuild_command(index_dir, peek_corpus_paths(text))
 
@@ -254,7 +255,7 @@ def check_replaceable(index_dir: Path) -> None:
     if MANIFEST in entries:
         try:
             listed = peek_files(_read_manifest_text(index_dir / MANIFEST, ""))
-        except IndexDamaged:
+        except (IndexDamaged, IndexUnreadable):
             pass
     if listed is None:
         raise IndexMismatch(
@@ -304,9 +305,14 @@ def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of an index this code can read; IndexMissing, IndexMismatch or IndexDamaged otherwise."""
     index_dir = Path(index_dir)
     path = index_dir / MANIFEST
-    if not index_dir.exists():
+    try:
+        exists, is_dir = index_dir.exists(), index_dir.is_dir()
+        has_manifest = is_dir and path.exists()
+    except PermissionError:  # a folder on the way (or the index folder itself) this user may not enter
+        raise IndexUnreadable(index_dir, index_dir) from None
+    if not exists:
         raise IndexMissing(f"no index at {index_dir}: build it with '{rebuild_command(index_dir)}' (or 'make run')")
-    if not index_dir.is_dir() or not path.exists():
+    if not has_manifest:
         raise IndexMismatch(
             f"{index_dir} is not a guideline-qa index (no {MANIFEST}); rebuild with '{rebuild_command(index_dir)}'"
         )
@@ -339,6 +345,8 @@ def _read_manifest_text(path: Path, rebuild: str) -> str:
     named manifest.json must not hang or exhaust a reader."""
     try:
         info = path.stat()
+    except PermissionError:
+        raise IndexUnreadable(path.parent, path.parent) from None
     except OSError as exc:
         raise IndexDamaged(path, f"cannot be read ({exc.strerror or exc})", rebuild) from None
     if not stat.S_ISREG(info.st_mode):
@@ -350,6 +358,8 @@ def _read_manifest_text(path: Path, rebuild: str) -> str:
         with open(path, "rb") as f:
             data = f.read(MAX_MANIFEST_BYTES + 1)
         return data.decode("utf-8")
+    except PermissionError:
+        raise IndexUnreadable(path, path.parent) from None
     except OSError as exc:
         raise IndexDamaged(path, f"cannot be read ({exc.strerror or exc})", rebuild) from None
     except UnicodeDecodeError as exc:
@@ -400,6 +410,7 @@ class IndexReader:
         expected = {STORE, vector_class.filename, heading_filename(vector_class)}
         if set(self.manifest.files) != expected:
             raise self._damaged(MANIFEST, f"lists files {sorted(self.manifest.files)}, expected {sorted(expected)}")
+        self._check_readable()
         if verify:
             self.verify_files()
         self._lock = threading.Lock()
@@ -430,6 +441,17 @@ class IndexReader:
 
     def _damaged(self, name: str, problem: str) -> IndexDamaged:
         return IndexDamaged(self.path / name, problem, self.rebuild)
+
+    def _check_readable(self) -> None:
+        """`IndexUnreadable` naming the first file this user may not open (an index another user built
+        without sharing it), rather than a damage report or a traceback from SQLite or the vector store."""
+        for name in sorted(self.manifest.files):
+            try:
+                os.close(os.open(self.path / name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))  # a FIFO: no wait
+            except PermissionError:
+                raise IndexUnreadable(self.path / name, self.path) from None
+            except OSError:
+                pass  # missing or otherwise unusable: verify_files names it
 
     def verify_files(self) -> None:
         """Size and SHA-256 of every file against the manifest (sizes first: a truncation costs no hashing)."""
