@@ -87,12 +87,15 @@ def feedback_store(index: str) -> FeedbackStore:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) -> bool:
-    from indexer.corpus import fingerprint
+def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) -> bool | None:
+    """Whether the corpus changed since the build; None when reading it takes over stale_check_seconds."""
+    from indexer.corpus import fingerprint_within
 
     existing = [Path(p) for p in paths if Path(p).exists()]
     # The ingest limits are part of the fingerprint: the build's own settings, from the same environment.
-    return bool(existing) and fingerprint(existing, Settings.from_env().ingest) != built_fingerprint
+    settings = Settings.from_env()
+    current = fingerprint_within(existing, settings.ingest, settings.stale_check_seconds) if existing else ""
+    return None if current is None else bool(existing) and current != built_fingerprint
 
 
 def sidebar_status(index: Path, manifest: Manifest) -> None:
@@ -107,9 +110,14 @@ def sidebar_status(index: Path, manifest: Manifest) -> None:
             + md_escape(f"Built at: {manifest.built_at}")
         )
         corpus = manifest.corpus
-        if corpus_is_newer(str(index), corpus.fingerprint, corpus.paths):
+        newer = corpus_is_newer(str(index), corpus.fingerprint, corpus.paths)
+        if newer:
             st.warning("The corpus changed after this index was built. Rebuild it with:")
             st.code(rebuild_command(index, manifest.corpus.paths), language="bash")
+        elif newer is None:
+            st.caption(
+                "Not checked whether the corpus changed: reading it took longer than `GUIDELINE_QA_STALE_CHECK_SECONDS`"
+            )
 
 
 def choose_article(assistant) -> dict | None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import store
 from .chunk import chunk_document, section_headings, text_sha
-from .corpus import PARSER_VERSION, fingerprint, load_corpus
+from .corpus import PARSER_VERSION, fingerprint_within, load_corpus
 from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation
 from .manifest import CorpusInfo, Counts, Manifest, ModelInfo
 from .settings import Settings
@@ -54,7 +54,9 @@ class BuildReport:
 
 
 def is_stale(settings: Settings) -> bool:
-    """True when the index is missing, unreadable, or was built from another corpus or with other settings."""
+    """True when the index is missing, unreadable, or was built from another corpus or with other settings,
+    or when reading the corpus to tell takes longer than settings.stale_check_seconds (a rebuild is right
+    whatever the answer would have been, and the check never blocks)."""
     try:
         manifest = store.read_manifest(settings.index)
     except (IndexMissing, IndexMismatch):
@@ -63,13 +65,15 @@ def is_stale(settings: Settings) -> bool:
         wanted_store = store_class(settings.vector_store).name
     except KeyError:
         return True
-    return (
-        manifest.corpus.fingerprint != fingerprint(settings.corpus, settings.ingest)
-        or manifest.model.requested != settings.model
+    if (
+        manifest.model.requested != settings.model
         or manifest.chunker != _chunker_settings(settings)
         or manifest.keywords != keyword_spec()
         or manifest.vector_store != wanted_store
-    )
+    ):
+        return True
+    current = fingerprint_within(settings.corpus, settings.ingest, settings.stale_check_seconds)
+    return current != manifest.corpus.fingerprint
 
 
 def build_index(
