@@ -8,14 +8,27 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index lint bench clean browser
+.PHONY: run test index lint bench clean browser install lock
 
-$(STAMP): pyproject.toml
+# Every dependency, direct and transitive, at the version and SHA-256 of requirements.lock; then the
+# project itself with no dependency of its own choosing.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing a dependency in pyproject.toml: compile requirements.lock again (pip-tools in a
+# throwaway venv, never in .venv; pip's own configuration says where packages come from).
+PIP_TOOLS ?= pip-tools==7.6.2
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check '$(PIP_TOOLS)'
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	rm -rf .lock-venv
 
 index: $(STAMP)
 	$(PY) -m indexer build --corpus $(CORPUS) --index $(INDEX) --if-stale

@@ -31,7 +31,7 @@ from assistant.render import (
     unresolved_numbers,
 )
 from assistant.understand import describe
-from indexer.errors import SettingsError
+from indexer.errors import IndexUnreadable, SettingsError
 from indexer.manifest import Manifest
 from indexer.settings import Settings
 from indexer.store import read_manifest, rebuild_command, rebuild_command_for
@@ -116,12 +116,15 @@ def feedback_store(index: str) -> FeedbackStore:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) -> bool:
-    from indexer.corpus import fingerprint
+def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) -> bool | None:
+    """Whether the corpus changed since the build; None when reading it takes over stale_check_seconds."""
+    from indexer.corpus import fingerprint_within
 
     existing = [Path(p) for p in paths if Path(p).exists()]
     # The ingest limits are part of the fingerprint: the build's own settings, from the same environment.
-    return bool(existing) and fingerprint(existing, Settings.from_env().ingest) != built_fingerprint
+    settings = Settings.from_env()
+    current = fingerprint_within(existing, settings.ingest, settings.stale_check_seconds) if existing else ""
+    return None if current is None else bool(existing) and current != built_fingerprint
 
 
 def sidebar_status(index: Path, manifest: Manifest) -> None:
@@ -136,9 +139,14 @@ def sidebar_status(index: Path, manifest: Manifest) -> None:
             + md_escape(f"Built at: {manifest.built_at}")
         )
         corpus = manifest.corpus
-        if corpus_is_newer(str(index), corpus.fingerprint, corpus.paths):
+        newer = corpus_is_newer(str(index), corpus.fingerprint, corpus.paths)
+        if newer:
             st.warning("The corpus changed after this index was built. Rebuild it with:")
             st.code(rebuild_command(index, manifest.corpus.paths), language="bash")
+        elif newer is None:
+            st.caption(
+                "Not checked whether the corpus changed: reading it took longer than `GUIDELINE_QA_STALE_CHECK_SECONDS`"
+            )
 
 
 def choose_article(assistant) -> dict | None:
@@ -490,6 +498,10 @@ def main() -> None:
         st.error(f"{md_escape(str(exc))}")
         corpus = [str(p) for p in settings.corpus]
         st.code(f"make run    # or: {rebuild_command(index, corpus)}", language="bash")
+        st.stop()
+    except IndexUnreadable as exc:  # another user's index: the fix is its owner's, not a rebuild
+        st.error(md_escape(str(exc)))
+        st.code(exc.fix, language="bash")
         st.stop()
     except GuidelineQAError as exc:  # damaged, foreign or other-version index: the message names the fix
         st.error(md_escape(str(exc)))

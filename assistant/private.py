@@ -11,17 +11,33 @@ MODE = 0o600
 FOLDER_MODE = 0o700
 
 
+def private_folder(folder: Path) -> None:
+    """Make `folder` and each missing folder above it with mode 0700, whatever the umask. A folder that
+    exists is left as its owner made it: only what we create is ours to set."""
+    missing = []
+    folder = Path(folder)
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, FOLDER_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by another session: theirs, not ours to change
+        os.chmod(made, FOLDER_MODE)  # a umask such as 0o277 would leave it unusable
+
+
 def create_private(path: Path) -> None:
     """Create `path` empty with mode 0600 (and a missing folder for it with 0700) unless it exists."""
     path = Path(path)
-    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    private_folder(path.parent)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, MODE))
 
 
 def append_line(path: Path, line: str) -> None:
     """Append `line` and a newline to `path`, creating it as create_private does."""
     path = Path(path)
-    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    private_folder(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, MODE)
     with open(fd, "a", encoding="utf-8") as f:
         f.write(line + "\n")

@@ -8,9 +8,10 @@ import ctypes.util
 import datetime as dt
 import fcntl
 import os
+import secrets
 import shutil
+import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +21,7 @@ import numpy as np
 
 from . import store
 from .chunk import chunk_document, section_headings, text_sha
-from .corpus import PARSER_VERSION, fingerprint, load_corpus
+from .corpus import PARSER_VERSION, fingerprint_within, load_corpus
 from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation
 from .manifest import CorpusInfo, Counts, Manifest, ModelInfo
 from .settings import Settings
@@ -53,7 +54,9 @@ class BuildReport:
 
 
 def is_stale(settings: Settings) -> bool:
-    """True when the index is missing, unreadable, or was built from another corpus or with other settings."""
+    """True when the index is missing, unreadable, or was built from another corpus or with other settings,
+    or when reading the corpus to tell takes longer than settings.stale_check_seconds (a rebuild is right
+    whatever the answer would have been, and the check never blocks)."""
     try:
         manifest = store.read_manifest(settings.index)
     except (IndexMissing, IndexMismatch):
@@ -62,13 +65,15 @@ def is_stale(settings: Settings) -> bool:
         wanted_store = store_class(settings.vector_store).name
     except KeyError:
         return True
-    return (
-        manifest.corpus.fingerprint != fingerprint(settings.corpus, settings.ingest)
-        or manifest.model.requested != settings.model
+    if (
+        manifest.model.requested != settings.model
         or manifest.chunker != _chunker_settings(settings)
         or manifest.keywords != keyword_spec()
         or manifest.vector_store != wanted_store
-    )
+    ):
+        return True
+    current = fingerprint_within(settings.corpus, settings.ingest, settings.stale_check_seconds)
+    return current != manifest.corpus.fingerprint
 
 
 def build_index(
@@ -82,7 +87,7 @@ def build_index(
     """Build settings.corpus into settings.index; the previous index serves until the final rename."""
     started = time.perf_counter()
     target = Path(settings.index)
-    _check_target(target)
+    store.check_replaceable(target)  # before any work: a folder holding someone's files is refused
     try:
         vector_store = store_class(settings.vector_store).name
     except KeyError as exc:
@@ -203,36 +208,55 @@ def _progress(items, enabled: bool, desc: str):
     return tqdm(items, desc=desc, unit="doc", file=sys.stderr, leave=False)
 
 
-def _check_target(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise IndexMismatch(f"--index {target} is a file, not an index folder; choose another path")
-    if target.is_dir() and any(target.iterdir()) and not store.is_index_dir(target):
-        raise IndexMismatch(
-            f"--index {target} holds files that are not a guideline-qa index; refusing to replace them. "
-            "Choose an empty or new folder."
-        )
-
-
 @contextlib.contextmanager
 def _building(target: Path) -> Iterator[Path]:
-    """A staging folder beside target, swapped into place only when the body finished without error."""
+    """A staging folder beside target, swapped into place only when the body finished without error.
+
+    Only our own names are used beside target: `.NAME.lock` and `.NAME.building-*`. The target is checked
+    again under the lock just before the swap, so files put there during the build are never deleted."""
     parent = target.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    lock_path = parent / f".{target.name}.lock"
-    with open(lock_path, "w") as lock:
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        lock = open(parent / f".{target.name}.lock", "w")  # closed by the with below
+    except OSError as exc:
+        raise BuildError(
+            f"cannot write beside {target} ({exc.strerror or exc}); choose an --index in a folder you can write"
+        ) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(f"another build of {target} is running; try again when it finishes") from None
         for stale in parent.glob(f".{target.name}.building-*"):
             shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed outright
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
+        staging = _staging_folder(parent, target)
         try:
             yield staging
             _fsync_tree(staging)
+            store.check_replaceable(target)
             _swap_into_place(staging, target.resolve())
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_folder(parent: Path, target: Path) -> Path:
+    """An empty folder beside target that will become the index: made as `mkdir` makes one (the umask
+    decides its mode, not tempfile's 0700, so a group the builder shares with can read the index), and
+    with an existing target's group and mode, which a rebuild keeps."""
+    while True:
+        staging = parent / f".{target.name}.building-{secrets.token_hex(8)}"
+        try:
+            os.mkdir(staging, 0o777)
+            break
+        except FileExistsError:
+            continue
+    if target.is_dir():
+        info = target.stat()
+        with contextlib.suppress(OSError):
+            os.chown(staging, -1, info.st_gid)  # allowed when the builder is in that group
+        with contextlib.suppress(OSError):
+            os.chmod(staging, stat.S_IMODE(info.st_mode))
+    return staging
 
 
 def _fsync_tree(folder: Path) -> None:

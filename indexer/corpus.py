@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -207,6 +208,28 @@ def fingerprint(roots: Sequence[Path], ingest: IngestSettings | None = None) -> 
         except CorpusError:
             continue
     return digest.hexdigest()
+
+
+def fingerprint_within(roots: Sequence[Path], ingest: IngestSettings, seconds: float) -> str | None:
+    """`fingerprint`, or None when it takes longer than `seconds` of wall-clock time.
+
+    The caller never waits longer, even on a read that hangs (a network mount gone away): the work runs in
+    a daemon thread, which is left to finish or not on its own; it only reads."""
+    result: list[str] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            result.append(fingerprint(roots, ingest))
+        except BaseException as exc:  # handed to the caller, as if called directly
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name="corpus-fingerprint", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if failure:
+        raise failure[0]
+    return result[0] if result else None
 
 
 def _digest_start(ingest: IngestSettings):

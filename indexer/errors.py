@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 
@@ -47,6 +48,19 @@ class IndexDamaged(IndexMismatch):
 
     def with_rebuild(self, rebuild: str) -> IndexDamaged:
         return IndexDamaged(self.path, self.problem, rebuild)
+
+
+class IndexUnreadable(IndexMismatch):
+    """An index file or folder this user may not read (an index another user built): names it and the fix."""
+
+    def __init__(self, path: Path | str, index_dir: Path | str) -> None:
+        self.path = Path(path)
+        folder = shlex.quote(str(index_dir))
+        self.fix = f"chgrp -R GROUP {folder} && chmod -R g+rX {folder}"
+        super().__init__(
+            f"{self.path} cannot be read by this user (permission denied); the index's owner can share it with "
+            f"a group this user is in: '{self.fix}'"
+        )
 
 
 class SettingsError(GuidelineQAError):

@@ -143,6 +143,29 @@ def peek_identity(text: str) -> tuple[object, object]:
     return data.get("format"), data.get("schema_version")
 
 
+def peek_files(text: str) -> dict[str, FileRecord] | None:
+    """The `files` a manifest of ours lists (name -> SHA-256 and size), from any schema that records them;
+    None when `text` is not such a manifest (another format, no identity, no well-formed file list)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    schema, files = data.get("schema_version"), data.get("files")
+    if not isinstance(schema, int) or isinstance(schema, bool) or not isinstance(files, dict):
+        return None
+    out = {}
+    for name, record in files.items():
+        if not isinstance(record, dict):
+            return None
+        sha, size = record.get("sha256"), record.get("bytes")
+        if not isinstance(sha, str) or not isinstance(size, int) or isinstance(size, bool):
+            return None
+        out[name] = FileRecord(sha256=sha, bytes=size)
+    return out
+
+
 def peek_corpus_paths(text: str) -> list[str]:
     """The corpus paths a manifest names, best effort, for a rebuild command even when the rest is damaged."""
     try:

@@ -230,6 +230,13 @@ class Settings:
         Path("runs"), "GUIDELINE_QA_RUNS", "evaluation runs; the app's Evaluation page shows the newest"
     )
     batch_size: int = setting(64, "GUIDELINE_QA_BATCH_SIZE", "texts embedded per batch", low=1, high=4096)
+    stale_check_seconds: float = setting(
+        10.0,
+        "GUIDELINE_QA_STALE_CHECK_SECONDS",
+        "longest wait to tell whether the corpus changed (`--if-stale`: past it, rebuild; the app: not shown)",
+        low=0.1,
+        high=3600,
+    )
     disclaimer: str = setting(DEFAULT_DISCLAIMER, "GUIDELINE_QA_DISCLAIMER", "text under every answer")
     vector_store: str = setting(
         "auto", "GUIDELINE_QA_VECTOR_STORE", "vector backend: `faiss`, `numpy` or `auto` (= faiss)", identifier=True

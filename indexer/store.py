@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 import sqlite3
 import stat
@@ -28,11 +29,20 @@ from typing import Any
 import numpy as np
 
 from .chunk import text_sha
-from .errors import IndexDamaged, IndexMismatch, IndexMissing
-from .manifest import FORMAT, MANIFEST, SCHEMA_VERSION, FileRecord, Manifest, peek_corpus_paths, peek_identity
+from .errors import IndexDamaged, IndexMismatch, IndexMissing, IndexUnreadable
+from .manifest import (
+    FORMAT,
+    MANIFEST,
+    SCHEMA_VERSION,
+    FileRecord,
+    Manifest,
+    peek_corpus_paths,
+    peek_files,
+    peek_identity,
+)
 from .model import Chunk, Document, Heading, Reference
 from .terms import FTS_TOKENIZER, content_terms, keyword_document, keyword_spec
-from .vectors import FaissFlatStore, NumpyStore, VectorStoreError, store_class
+from .vectors import STORES, FaissFlatStore, NumpyStore, VectorStoreError, store_class
 from .vocabulary import Entry
 
 STORE = "store.sqlite"
@@ -91,7 +101,7 @@ def rebuild_command_for(index_dir: Path) -> str:
     """The rebuild command for whatever is at `index_dir`, with its manifest's corpus paths when readable."""
     try:
         text = _read_manifest_text(Path(index_dir) / MANIFEST, "")
-    except IndexDamaged:
+    except (IndexDamaged, IndexUnreadable):
         return rebuild_command(index_dir)
     return rebuild_command(index_dir, peek_corpus_paths(text))
 
@@ -217,24 +227,92 @@ def _sha256(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-# -- reading --------------------------------------------------------------------------------------
+# Every file a manifest of ours may list, whatever the vector store (manifest.json lists the others).
+DATA_FILES = frozenset({STORE, *(c.filename for c in STORES.values()), *map(heading_filename, STORES.values())})
 
 
-def is_index_dir(path: Path) -> bool:
-    """Whether `path` holds a guideline-qa manifest (of any schema): a folder a build may replace."""
+def check_replaceable(index_dir: Path) -> None:
+    """`IndexMismatch` naming the files and the fix unless a build may replace `index_dir`: it is absent or
+    empty, or holds only what a build of ours wrote there: manifest.json and the files it lists, each with
+    the size and SHA-256 recorded. Anything else there belongs to someone, and nothing is deleted."""
+    index_dir = Path(index_dir)
+    keep = "refusing to replace the folder; nothing was changed"
+    elsewhere = f"choose an empty or new folder for --index, or move them out of {index_dir}"
     try:
-        return peek_identity((path / MANIFEST).read_text(encoding="utf-8"))[0] == FORMAT
-    except (OSError, UnicodeDecodeError):
+        if not index_dir.exists():
+            return
+        if not index_dir.is_dir():
+            raise IndexMismatch(f"--index {index_dir} is a file, not an index folder; choose another path")
+        entries = sorted(p.name for p in index_dir.iterdir())
+    except PermissionError:
+        raise IndexMismatch(
+            f"--index {index_dir} cannot be read by this user (permission denied), so nothing in it can be "
+            "proved to be an index of ours; choose a folder of your own for --index"
+        ) from None
+    if not entries:
+        return
+    listed = None
+    if MANIFEST in entries:
+        try:
+            listed = peek_files(_read_manifest_text(index_dir / MANIFEST, ""))
+        except (IndexDamaged, IndexUnreadable):
+            pass
+    if listed is None:
+        raise IndexMismatch(
+            f"--index {index_dir} holds files that are not a guideline-qa index ({_some(entries)}); {keep}. "
+            f"{elsewhere.capitalize()}"
+        )
+    unknown = sorted(set(listed) - DATA_FILES)
+    if unknown:
+        raise IndexMismatch(
+            f"--index {index_dir}: its {MANIFEST} lists files no guideline-qa build writes ({_some(unknown)}), "
+            f"so it is not a manifest of ours; {keep}. {elsewhere.capitalize()}"
+        )
+    foreign = [n for n in entries if n != MANIFEST and n not in listed]
+    if foreign:
+        raise IndexMismatch(
+            f"--index {index_dir} holds files the index did not write ({_some(foreign)}); {keep}. "
+            f"Move them out of {index_dir}, or choose another folder for --index"
+        )
+    altered = [n for n, record in listed.items() if n in entries and not _matches(index_dir / n, record)]
+    if altered:
+        folder = shlex.quote(str(index_dir))
+        raise IndexMismatch(
+            f"--index {index_dir} holds {_some(altered)}, which {'does' if len(altered) == 1 else 'do'} not match "
+            f"its {MANIFEST} (changed since the build, or never written by one); {keep}. If it is a damaged "
+            f"index, remove it ('rm -r {folder}') and build again; otherwise choose another folder for --index"
+        )
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def _matches(path: Path, record: FileRecord) -> bool:
+    """Whether `path` is a regular file (not a link) with the recorded size and SHA-256."""
+    try:
+        info = path.lstat()
+        return stat.S_ISREG(info.st_mode) and info.st_size == record.bytes and _sha256(path)[0] == record.sha256
+    except OSError:
         return False
+
+
+# -- reading --------------------------------------------------------------------------------------
 
 
 def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of an index this code can read; IndexMissing, IndexMismatch or IndexDamaged otherwise."""
     index_dir = Path(index_dir)
     path = index_dir / MANIFEST
-    if not index_dir.exists():
+    try:
+        exists, is_dir = index_dir.exists(), index_dir.is_dir()
+        has_manifest = is_dir and path.exists()
+    except PermissionError:  # a folder on the way (or the index folder itself) this user may not enter
+        raise IndexUnreadable(index_dir, index_dir) from None
+    if not exists:
         raise IndexMissing(f"no index at {index_dir}: build it with '{rebuild_command(index_dir)}' (or 'make run')")
-    if not index_dir.is_dir() or not path.exists():
+    if not has_manifest:
         raise IndexMismatch(
             f"{index_dir} is not a guideline-qa index (no {MANIFEST}); rebuild with '{rebuild_command(index_dir)}'"
         )
@@ -267,6 +345,8 @@ def _read_manifest_text(path: Path, rebuild: str) -> str:
     named manifest.json must not hang or exhaust a reader."""
     try:
         info = path.stat()
+    except PermissionError:
+        raise IndexUnreadable(path.parent, path.parent) from None
     except OSError as exc:
         raise IndexDamaged(path, f"cannot be read ({exc.strerror or exc})", rebuild) from None
     if not stat.S_ISREG(info.st_mode):
@@ -278,6 +358,8 @@ def _read_manifest_text(path: Path, rebuild: str) -> str:
         with open(path, "rb") as f:
             data = f.read(MAX_MANIFEST_BYTES + 1)
         return data.decode("utf-8")
+    except PermissionError:
+        raise IndexUnreadable(path, path.parent) from None
     except OSError as exc:
         raise IndexDamaged(path, f"cannot be read ({exc.strerror or exc})", rebuild) from None
     except UnicodeDecodeError as exc:
@@ -328,6 +410,7 @@ class IndexReader:
         expected = {STORE, vector_class.filename, heading_filename(vector_class)}
         if set(self.manifest.files) != expected:
             raise self._damaged(MANIFEST, f"lists files {sorted(self.manifest.files)}, expected {sorted(expected)}")
+        self._check_readable()
         if verify:
             self.verify_files()
         self._lock = threading.Lock()
@@ -358,6 +441,17 @@ class IndexReader:
 
     def _damaged(self, name: str, problem: str) -> IndexDamaged:
         return IndexDamaged(self.path / name, problem, self.rebuild)
+
+    def _check_readable(self) -> None:
+        """`IndexUnreadable` naming the first file this user may not open (an index another user built
+        without sharing it), rather than a damage report or a traceback from SQLite or the vector store."""
+        for name in sorted(self.manifest.files):
+            try:
+                os.close(os.open(self.path / name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))  # a FIFO: no wait
+            except PermissionError:
+                raise IndexUnreadable(self.path / name, self.path) from None
+            except OSError:
+                pass  # missing or otherwise unusable: verify_files names it
 
     def verify_files(self) -> None:
         """Size and SHA-256 of every file against the manifest (sizes first: a truncation costs no hashing)."""
@@ -640,7 +734,7 @@ __all__ = [
     "PreviousBuild",
     "STORE",
     "StoredChunk",
-    "is_index_dir",
+    "check_replaceable",
     "read_manifest",
     "read_previous",
     "rebuild_command",

@@ -50,3 +50,24 @@ def test_question_log_is_created_owner_only_in_an_owner_only_folder(tmp_path, us
         '{"question": "What dose for patient X?"}',
         '{"question": "And in pregnancy?"}',
     ]
+
+
+def test_every_folder_made_for_the_question_log_is_owner_only(tmp_path, usual_umask):
+    log = tmp_path / "var" / "guideline-qa" / "questions.jsonl"
+    append_line(log, '{"question": "What dose for patient X?"}')
+    assert (mode(log), mode(log.parent), mode(log.parent.parent)) == (0o600, 0o700, 0o700)
+
+
+def test_a_folder_made_for_the_feedback_database_is_owner_only(tmp_path, usual_umask):
+    path = feedback_path(tmp_path / "serving" / "index")
+    FeedbackStore(path).add(Feedback(None, "What dose?", "4 mg/kg [1]", True, "", ()))
+    assert (mode(path), mode(path.parent)) == (0o600, 0o700)
+
+
+def test_an_existing_folder_keeps_the_mode_its_owner_gave_it(tmp_path, usual_umask):
+    shared = tmp_path / "shared-logs"
+    shared.mkdir(mode=0o755)
+    append_line(shared / "questions.jsonl", '{"question": "q"}')
+    FeedbackStore(feedback_path(shared / "index"))
+    assert mode(shared) == 0o755
+    assert mode(shared / "questions.jsonl") == mode(shared / "index.feedback.sqlite") == 0o600
