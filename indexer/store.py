@@ -233,8 +233,10 @@ DATA_FILES = frozenset({STORE, *(c.filename for c in STORES.values()), *map(head
 
 def check_replaceable(index_dir: Path) -> None:
     """`IndexMismatch` naming the files and the fix unless a build may replace `index_dir`: it is absent or
-    empty, or holds only what a build of ours wrote there: manifest.json and the files it lists, each with
-    the size and SHA-256 recorded. Anything else there belongs to someone, and nothing is deleted."""
+    empty, or holds only what a build of ours wrote there: manifest.json and the files it lists, all of
+    them names a build writes. Anything else there belongs to someone, and nothing is deleted. A listed
+    file whose bytes no longer match the manifest is a damaged index of ours: rebuilding it is the fix the
+    reader names, so it is replaced."""
     index_dir = Path(index_dir)
     keep = "refusing to replace the folder; nothing was changed"
     elsewhere = f"choose an empty or new folder for --index, or move them out of {index_dir}"
@@ -274,28 +276,11 @@ def check_replaceable(index_dir: Path) -> None:
             f"--index {index_dir} holds files the index did not write ({_some(foreign)}); {keep}. "
             f"Move them out of {index_dir}, or choose another folder for --index"
         )
-    altered = [n for n, record in listed.items() if n in entries and not _matches(index_dir / n, record)]
-    if altered:
-        folder = shlex.quote(str(index_dir))
-        raise IndexMismatch(
-            f"--index {index_dir} holds {_some(altered)}, which {'does' if len(altered) == 1 else 'do'} not match "
-            f"its {MANIFEST} (changed since the build, or never written by one); {keep}. If it is a damaged "
-            f"index, remove it ('rm -r {folder}') and build again; otherwise choose another folder for --index"
-        )
 
 
 def _some(names: Sequence[str], shown: int = 5) -> str:
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
     return ", ".join(names[:shown]) + more
-
-
-def _matches(path: Path, record: FileRecord) -> bool:
-    """Whether `path` is a regular file (not a link) with the recorded size and SHA-256."""
-    try:
-        info = path.lstat()
-        return stat.S_ISREG(info.st_mode) and info.st_size == record.bytes and _sha256(path)[0] == record.sha256
-    except OSError:
-        return False
 
 
 # -- reading --------------------------------------------------------------------------------------

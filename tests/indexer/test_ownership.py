@@ -13,7 +13,7 @@ import pytest
 
 from indexer.__main__ import main as indexer_main
 from indexer.build import build_index
-from indexer.errors import IndexMismatch
+from indexer.errors import IndexDamaged, IndexMismatch
 from indexer.settings import Settings
 from indexer.store import IndexReader
 
@@ -51,11 +51,6 @@ def fake_manifest_alone(index: Path) -> None:
     (index / "manifest.json").write_text('{"format": "guideline-qa-index", "schema_version": 4}')
 
 
-def our_manifest_over_someone_elses_store(index: Path) -> None:
-    """A real manifest copied into a folder whose store.sqlite is another program's database."""
-    (index / "store.sqlite").write_bytes(b"SQLite format 3\x00 another application's data")
-
-
 def manifest_listing_a_user_file(index: Path) -> None:
     """A manifest in our format with correct checksums for a file no build of ours ever writes."""
     data = b"years of work"
@@ -73,7 +68,6 @@ FOREIGN = {
         "holds files that are not a guideline-qa index (chapter1.tex, manifest.json)",
     ),
     "a fake manifest alone": (fake_manifest_alone, "holds files that are not a guideline-qa index (manifest.json)"),
-    "our manifest, another store": (our_manifest_over_someone_elses_store, "holds store.sqlite, which does not match"),
     "a manifest listing a user file": (
         manifest_listing_a_user_file,
         "its manifest.json lists files no guideline-qa build writes (thesis.tex)",
@@ -101,16 +95,18 @@ def test_a_folder_with_foreign_files_is_refused_and_kept_byte_for_byte(case, sam
     assert not list(tmp_path.glob(".index.building-*"))
 
 
-def test_a_damaged_index_names_the_file_and_how_to_rebuild(sample_index, tmp_path, capsys):
+def test_a_damaged_index_is_rebuilt_by_the_command_the_reader_names(sample_index, tmp_path, capsys):
     index = tmp_path / "index"
     shutil.copytree(sample_index, index)
     with open(index / "vectors.faiss", "r+b") as f:
         f.seek(-4, 2)
         f.write(b"\xff\xff\xff\xff")
-    assert indexer_main(["build", "--corpus", str(ROOT / "corpus"), "--index", str(index)]) == 2
-    err = capsys.readouterr().err
-    assert "holds vectors.faiss, which does not match its manifest.json" in err
-    assert f"remove it ('rm -r {index}') and build again" in err
+    with pytest.raises(IndexDamaged) as caught:
+        IndexReader(index)
+    assert "vectors.faiss" in str(caught.value)
+    assert indexer_main(["build", "--corpus", str(ROOT / "corpus"), "--index", str(index)]) == 0
+    capsys.readouterr()
+    IndexReader(index)  # verified again: the rebuilt files match their manifest
 
 
 @pytest.fixture()
