@@ -340,7 +340,7 @@ class ExtractiveComposer:
             )
         numbers: dict[str, int] = {}
         used: dict[str, list[UsedSentence]] = {}
-        parts = []
+        claims: list[tuple[str, int | None]] = []
         labelled: str | None = None
         for c in chosen:
             n = numbers.setdefault(c.passage.chunk_id, len(numbers) + 1)
@@ -348,23 +348,23 @@ class ExtractiveComposer:
             other = bool(request.article) and not c.passage.in_scope
             label = f"From “{c.passage.title}”: " if other and labelled != c.passage.doc_id else ""
             labelled = c.passage.doc_id if other else None
-            parts.append(f"{label}{c.text} [{n}]")
+            claims.append((f"{label}{c.text}", n))
         by_id = {p.chunk_id: p for p in evidence}
         citations = [Citation(n, by_id[cid], tuple(used[cid])) for cid, n in numbers.items()]
         # Named only when the corpus lacks the word altogether ("bisphosphonates vs denosumab"): a word the
         # corpus has in other words than the quoted sentences' would be a false "not addressed".
         missing = [t for t in salient if t not in GENERIC_ASPECTS and not self._known(request, t)] + unmentioned
         names = _words_for(request.corrected, missing)
-        text = " ".join(parts)
         if names:
-            text += f" The indexed guidelines do not mention {_join(names)}."
+            claims.append((f"The indexed guidelines do not mention {_join(names)}.", None))
         unanswered = self._unanswered(request, salient, clauses, evidence, asked)
         if unanswered:
-            text += f" The indexed guidelines do not answer {_join([f'“{c}”' for c in unanswered])}."
+            claims.append((f"The indexed guidelines do not answer {_join([f'“{c}”' for c in unanswered])}.", None))
             names += [w for c in unanswered for w in _words_for(c, [t for t in content_terms(c) if t in salient])]
         return Answer(
             question=request.question,
-            text=text,
+            text=" ".join(f"{t} [{n}]" if n else t for t, n in claims),
+            claims=claims,
             abstained=False,
             disclaimer=disclaimer,
             citations=citations,

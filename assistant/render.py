@@ -21,8 +21,6 @@ def md_escape(text: str) -> str:
 
 # An article's citation marker: "[6]", "[1, 2]", "[7, 6]".
 _MARKER = re.compile(r"\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\]")
-# A claim of an answer as the composer writes it: the sentence, then its source number in brackets.
-_CLAIM = re.compile(r"\s*(.+?) \[(\d+)\](?=\s|$)", re.S)
 
 
 def source_label(n: int) -> str:
@@ -70,17 +68,9 @@ def highlighted_passage(citation: Citation) -> str:
 
 def answer_claims(answer: Answer) -> list[tuple[str, int | None]]:
     """The answer's claims in order, each with the number of its source; notes without a source ("The
-    indexed guidelines do not mention ...") come last with None."""
-    numbers = {c.n for c in answer.citations}
-    claims: list[tuple[str, int | None]] = []
-    pos = 0
-    while (m := _CLAIM.match(answer.text, pos)) and int(m.group(2)) in numbers:
-        claims.append((m.group(1).strip(), int(m.group(2))))
-        pos = m.end()
-    rest = answer.text[pos:].strip()
-    if rest:
-        claims.append((rest, None))
-    return claims
+    indexed guidelines do not mention ...") with None. An answer without claims is one claim, its text."""
+    text = answer.text.strip()
+    return list(answer.claims) or ([(text, None)] if text else [])
 
 
 def claims_markdown(answer: Answer) -> str:

@@ -104,6 +104,9 @@ class Answer:
     missing: list[str] = field(default_factory=list)  # words of the question the evidence does not cover
     conversation: dict = field(default_factory=dict)  # follow-up or new topic, and what was borrowed
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # The answer's statements in order, each with the number of its citation; None for a note of the
+    # composer's own ("The indexed guidelines do not mention ..."). Empty: the whole text is one statement.
+    claims: list[tuple[str, int | None]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
