@@ -39,6 +39,8 @@ def free_port() -> int:
 class Server:
     url: str
     index: Path
+    attempts: Path  # the server's outbound connections and lookups (tests/netguard), one a line
+    requests: list[str]  # what the pages asked of anything but the app's own address
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,9 @@ def server(sample_index, tmp_path_factory):
     index = tmp_path_factory.mktemp("browser") / "index"
     shutil.copytree(sample_index, index)
     port = free_port()
+    attempts = index.parent / "attempts.txt"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDELINE_QA_")}
+    env.update(PYTHONPATH=str(ROOT / "tests" / "netguard"), GQA_NET_ATTEMPTS=str(attempts))
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -84,7 +88,7 @@ def server(sample_index, tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("streamlit did not come up on 127.0.0.1 within 60 s")
-    yield Server(url, index)
+    yield Server(url, index, attempts, [])
     proc.terminate()
     proc.wait(timeout=20)
 
@@ -115,6 +119,7 @@ def open_app(browser, server, viewport):
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport=viewport)
+    page.on("request", lambda r: r.url.startswith(server.url) or server.requests.append(r.url))
     page.goto(server.url)
     expect(page.get_by_text("Have a follow-up question?")).to_be_visible(timeout=90_000)
     page.get_by_text("How does breast cancer spread to distant organs").first.wait_for()
@@ -311,3 +316,11 @@ def test_an_index_damaged_while_serving_is_reported_not_answered_from(server, br
     finally:
         flip_bytes(vectors)  # the same bytes flipped back
         page.close()
+
+
+def test_serving_every_journey_above_never_reached_beyond_this_machine(server):
+    """Last in the module, after every journey: the server process (under tests/netguard) neither
+    connected nor looked up a name beyond loopback, and no page fetched anything but the app itself
+    (no usage statistics, fonts, images or scripts from elsewhere)."""
+    assert server.attempts.exists() is False, server.attempts.read_text()
+    assert server.requests == []
