@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index lint bench clean browser install lock
+.PHONY: run test index lint bench fuzz clean browser install lock
 
 # Every dependency, direct and transitive, at the version and SHA-256 of requirements.lock; then the
 # project itself with no dependency of its own choosing.
@@ -47,6 +47,12 @@ browser:
 
 test: lint browser
 	$(PY) -m pytest -q
+
+# The property tests with the deep budget (3,000 examples per importer), and the hostile-file builds.
+fuzz: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider --hypothesis-profile=deep --hypothesis-show-statistics \
+		tests/indexer/test_fuzz.py tests/assistant/test_batch_fuzz.py
+	$(PY) -m benchmarks.hostile_input
 
 MEDQUAD ?= ../shared/medquad
 bench: $(STAMP)

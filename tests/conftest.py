@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from indexer.build import build_index
 from indexer.settings import Settings
 
 from .helpers import ROOT
+
+# Property tests run a small budget in the suite; `make fuzz` runs the deep one (--hypothesis-profile=deep).
+hypothesis_settings.register_profile("suite", max_examples=100)
+hypothesis_settings.register_profile("deep", max_examples=3_000)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from indexer.errors import GuidelineQAError
 from ..helpers import within_bounds
 from ..strategies import as_bytes, corpus_text
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 BATCH_PIECES = [
     "{",
