@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 import sys
@@ -30,6 +31,7 @@ from assistant.render import (
     source_label,
     unresolved_numbers,
 )
+from assistant.sessions import Conversations, browser_secret, new_key, valid_key
 from assistant.understand import describe
 from indexer.errors import IndexUnreadable, SettingsError
 from indexer.manifest import Manifest
@@ -116,6 +118,29 @@ def feedback_store(index: str) -> FeedbackStore:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
+@st.cache_resource
+def kept_conversations() -> Conversations:
+    return Conversations()
+
+
+def tab_state() -> dict:
+    """This tab's conversations and votes, kept in server memory across reloads (assistant/sessions.py).
+
+    The key travels in the address (`?s=`), so a reload finds the same conversation; it is bound to this
+    browser's own cookie, so an address copied to a colleague opens the article with a fresh conversation,
+    never this one. Without that cookie (XSRF protection off), the state lives and dies with the session.
+    """
+    browser = browser_secret(st.context.cookies.get("_streamlit_xsrf"))
+    if browser is None:
+        return st.session_state.setdefault("tab", {})
+    key = st.query_params.get("s")
+    if not valid_key(key):
+        key = new_key()
+        st.query_params["s"] = key
+    owner = hashlib.sha256(browser).digest()
+    return kept_conversations().state(key).setdefault(owner, {})
+
+
 def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) -> bool | None:
     """Whether the corpus changed since the build; None when reading it takes over stale_check_seconds."""
     from indexer.corpus import fingerprint_within
@@ -150,29 +175,50 @@ def sidebar_status(index: Path, manifest: Manifest) -> None:
 
 
 def choose_article(assistant) -> dict | None:
-    articles = assistant.index.articles
+    """The library in the sidebar: full-text search (results open an article only when clicked) and the
+    list of articles. The open article is in the address (`?article=ID`), so a link opens it."""
+    articles = {a["id"]: a for a in assistant.index.articles}
+    if not articles:
+        st.info("The index holds no articles, only reference texts.")
+        return None
+    if "article_choice" not in st.session_state:
+        wanted = st.query_params.get("article")
+        if wanted in articles:
+            st.session_state["article_choice"] = wanted
+        elif wanted:
+            st.warning(md_escape(f"No article “{wanted[:80]}” in this library; the first one is open instead."))
     with st.sidebar:
         st.subheader("Library")
-        query = st.text_input("Search articles by title or tag", key="library_search").strip().lower()
-        shown = [
-            a
-            for a in articles
-            if not query or query in a["title"].lower() or any(query in t.lower() for t in a["meta"].get("tags", []))
-        ]
-        if not shown:
-            st.info("No article matches that search.")
-            return None
-        ids = [a["id"] for a in shown]
-        current = st.session_state.get("article")
+        query = st.text_input("Search the library (titles, tags and text)", key="library_search", max_chars=200)
+        if query.strip():
+            library_results(assistant, query)
         chosen = st.radio(
             "Articles",
-            ids,
-            index=ids.index(current) if current in ids else 0,
-            format_func=lambda i: md_escape(next(a["title"] for a in shown if a["id"] == i)),
+            list(articles),
+            format_func=lambda i: md_escape(articles[i]["title"]),
             key="article_choice",
         )
-    st.session_state["article"] = chosen
-    return next(a for a in shown if a["id"] == chosen)
+    if st.query_params.get("article") != chosen:
+        st.query_params["article"] = chosen
+    return articles[chosen]
+
+
+def library_results(assistant, query: str) -> None:
+    found = assistant.index.find_articles(query, limit=10)
+    if not found:
+        st.caption("No article mentions all of those words.")
+        return
+    st.caption(md_escape("Articles that mention it:" if len(found) > 1 else "The article that mentions it:"))
+    for a, snippet in found:
+        st.button(
+            md_escape(a["title"]),
+            key=f"found:{a['id']}",
+            on_click=st.session_state.update,
+            kwargs={"article_choice": a["id"]},
+            type="tertiary",
+        )
+        if snippet:
+            st.caption(md_escape(snippet))
 
 
 def section_anchor(section_id: str) -> str:
@@ -192,7 +238,17 @@ def article_view(assistant, article: dict) -> None:
         st.caption(md_escape(str(meta.get("note") or "Sample content.")))
     text = assistant.index.document_text(article["id"])
     refs = assistant.index.references.get(article["id"], {})
-    for section in assistant.index.sections(article["id"]):
+    sections = assistant.index.sections(article["id"])
+    contents = [s for s in sections if s["heading"] != article["title"] and s["level"] <= 3]
+    if len(contents) > 1:
+        with st.expander("Contents"):
+            st.markdown(
+                "\n".join(
+                    f"{'  ' * (s['level'] - 2)}- [{md_escape(s['heading'])}](#{section_anchor(s['id'])})"
+                    for s in contents
+                )
+            )
+    for section in sections:
         if section["heading"] != article["title"]:
             level = min(max(section["level"], 2), 4)
             heading = md_escape(section["heading"])
@@ -316,7 +372,11 @@ def feedback_controls(assistant, article: dict, turn: int, question: str, answer
     The vote is stored when given; if the store cannot be written, one line says so and the vote stays
     on the page, to be saved on the next try."""
     key = f"{article['id']}:{turn}"
-    saved = st.session_state.setdefault("votes", {}).get(key)
+    votes = tab_state().setdefault("votes", {})
+    saved = votes.get(key)
+    if saved is not None and f"vote:{key}" not in st.session_state:  # after a reload: show the vote kept
+        st.session_state[f"vote:{key}"] = 1 if saved["helpful"] else 0
+        st.session_state[f"comment:{key}"] = saved["comment"]
     vote = st.feedback("thumbs", key=f"vote:{key}")
     comment = ""
     if vote is not None:
@@ -334,7 +394,7 @@ def feedback_controls(assistant, article: dict, turn: int, question: str, answer
             st.error("Your feedback could not be saved (the feedback store cannot be written). It is kept here.")
             st.button("Retry saving", key=f"retry:{key}")
             return
-        st.session_state["votes"][key] = saved
+        votes[key] = saved
     if saved is not None:
         st.caption(md_escape(f"Feedback saved ({'helpful' if saved['helpful'] else 'not helpful'}). Thank you."))
 
@@ -368,7 +428,7 @@ def log_question(settings: Settings, article: str, question: str) -> None:
 def chat(assistant, article: dict, question: str | None) -> None:
     """The conversation about the open article: the disclaimer once, suggested questions to start with,
     every turn, and the question just asked, echoed at once while the guidelines are searched."""
-    chats = st.session_state.setdefault("chats", {})
+    chats = tab_state().setdefault("chats", {})
     turns = chats.setdefault(article["id"], [])
     with st.container(height=600, border=False, key="chat-pane"):
         st.header("Have a follow-up question?", anchor=False)

@@ -10,7 +10,7 @@ import numpy as np
 from indexer.errors import BuildError, IndexMismatch
 from indexer.model import Reference
 from indexer.store import IndexReader, StoredChunk
-from indexer.terms import TermWeights, zipf
+from indexer.terms import TermWeights, content_terms, zipf
 
 TOPIC_ZIPF = 3.5  # wordfreq's Zipf scale: rarer than about one use in 300,000 words of general English
 
@@ -81,6 +81,27 @@ class SearchIndex:
     def articles(self) -> list[dict]:
         return sorted((d for d in self.documents.values() if d["kind"] == "article"), key=lambda d: d["title"])
 
+    def find_articles(self, query: str, limit: int = 20) -> list[tuple[dict, str]]:
+        """Articles holding every word of `query` (stemmed, stopwords aside), for the library search: those
+        whose title or tags hold them first, then by their best-matching passage (BM25), each with a
+        snippet of that passage (empty for a title or tag match)."""
+        terms = content_terms(query)
+        if not terms:
+            return []
+        articles = {a["id"]: a for a in self.articles}
+        found: dict[str, str] = {}
+        for a in articles.values():
+            named = set(content_terms(" ".join([a["title"], *(str(t) for t in a["meta"].get("tags", []))])))
+            if named.issuperset(terms):
+                found[a["id"]] = ""
+        rows = self.reader.keyword_search(" AND ".join(f'"{t}"' for t in terms), 200, scope=articles)
+        chunks = self.reader.chunks(rows)
+        for row in rows:
+            chunk = chunks[row]
+            if chunk.doc_id not in found:
+                found[chunk.doc_id] = snippet(chunk.text, terms)
+        return [(articles[doc], text) for doc, text in list(found.items())[:limit]]
+
     def scope(self, article: str | None) -> frozenset[str]:
         """The documents a question about `article` should look at first: it and its linked references."""
         if article is None:
@@ -117,3 +138,18 @@ class SearchIndex:
 
     def sections(self, doc_id: str) -> list[dict]:
         return self.reader.sections(doc_id)
+
+
+def snippet(text: str, terms: list[str], width: int = 160) -> str:
+    """About `width` characters of `text` around the first place a term (a stem, so a prefix of the word)
+    occurs, cut at word boundaries, with an ellipsis where text was left out."""
+    lower = text.lower()
+    hits = [m.start() for t in terms if (m := re.search(rf"\b{re.escape(t)}", lower))]
+    at = min(hits, default=0)
+    start = max(0, at - width // 3)
+    end = min(len(text), start + width)
+    if start > 0:
+        start = text.find(" ", start, at) + 1 if " " in text[start:at] else start
+    if end < len(text) and " " in text[at:end]:
+        end = text.rfind(" ", at, end)
+    return ("... " if start > 0 else "") + " ".join(text[start:end].split()) + (" ..." if end < len(text) else "")

@@ -2,10 +2,12 @@
 module), driven by Playwright in Debian's Chromium at 1440 px and 390 px. Each test saves its screenshots
 in its temporary folder; the accessibility check runs axe-core (bundled with axe-playwright-python)."""
 
+import contextlib
 import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from assistant.feedback import feedback_path
 
 from ..helpers import ROOT
 
@@ -286,6 +290,81 @@ def test_websocket_from_a_foreign_host_name_is_refused(server):
 
     assert " 101 " in handshake("127.0.0.1")
     assert " 101 " not in handshake("rebind.example")
+
+
+@pytest.mark.slow
+def test_a_link_opens_its_article_and_a_reload_keeps_the_conversation(server, browser, tmp_path):
+    """The address names the article, so a link opens it; a reload of the tab keeps the conversation and
+    the vote; the same address in another browser (a colleague) opens the article, not the conversation."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=DESKTOP)
+    context.on("request", lambda r: r.url.startswith(server.url) or server.requests.append(r.url))
+    page = context.new_page()
+    page.goto(f"{server.url}/?article=male-breast-cancer")
+    title = "How is breast cancer in men diagnosed and treated?"
+    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=90_000)
+    ask(page, "Which hormonal options are there?", 1, "[S1]")
+    page.get_by_test_id("stChatMessage").nth(1).get_by_role("radio", name="Thumbs up").click()
+    expect(page.get_by_text("Feedback saved (helpful). Thank you.")).to_be_visible()
+    address = page.url
+    assert "article=male-breast-cancer" in address
+
+    page.reload()
+    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=60_000)
+    messages = page.get_by_test_id("stChatMessage")
+    expect(messages).to_have_count(2, timeout=30_000)
+    expect(messages.nth(0)).to_contain_text("Which hormonal options are there?")
+    expect(messages.nth(1).get_by_text("Feedback saved (helpful). Thank you.")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "after-reload.png"))
+    # The vote was not withdrawn by the reload: the store still holds exactly one, helpful.
+    with contextlib.closing(sqlite3.connect(feedback_path(server.index))) as db:
+        votes = db.execute("SELECT helpful FROM feedback WHERE question = 'Which hormonal options are there?'")
+        assert votes.fetchall() == [(1,)]
+
+    colleague = browser.new_page(viewport=DESKTOP)  # another browser profile, same address
+    colleague.goto(address)
+    expect(colleague.get_by_role("heading", name=title)).to_be_visible(timeout=60_000)
+    suggestion = colleague.locator(".st-key-chat-pane").get_by_role("button").first
+    expect(suggestion).to_be_visible(timeout=60_000)
+    expect(colleague.get_by_test_id("stChatMessage")).to_have_count(0)
+    colleague.screenshot(path=str(tmp_path / "colleague.png"))
+    colleague.close()
+    context.close()
+
+
+@pytest.mark.slow
+def test_library_search_finds_words_of_the_text_and_opens_an_article_only_when_asked(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = open_app(browser, server, DESKTOP)
+    open_title = "How does breast cancer spread to distant organs, and how is metastatic disease treated?"
+    search = page.get_by_label("Search the library (titles, tags and text)")
+    search.fill("orchiectomy")
+    search.press("Enter")
+    sidebar = page.get_by_test_id("stSidebar")
+    result = sidebar.get_by_role("button", name="How is breast cancer in men diagnosed and treated?")
+    expect(result).to_be_visible()
+    expect(sidebar.get_by_text("orchiectomy", exact=False).first).to_be_visible()  # the snippet
+    expect(page.get_by_role("heading", name=open_title)).to_be_visible()  # searching switched nothing
+    page.screenshot(path=str(tmp_path / "search.png"))
+    search.fill("warfarin")
+    search.press("Enter")
+    expect(sidebar.get_by_text("No article mentions all of those words.")).to_be_visible()
+    expect(page.get_by_role("heading", name=open_title)).to_be_visible()  # the page is not blanked
+    search.fill("orchiectomy")
+    search.press("Enter")
+    result.click()
+    expect(page.get_by_role("heading", name="How is breast cancer in men diagnosed and treated?")).to_be_visible()
+    page.wait_for_function("() => location.search.includes('article=male-breast-cancer')")
+    expect(page.locator(".st-key-chat-pane").get_by_role("button").first).to_be_visible(timeout=60_000)  # complete
+    # The table of contents jumps within the article pane.
+    page.get_by_text("Contents").click()
+    page.locator(".st-key-article-pane").get_by_role("link", name="Treatment", exact=True).click()
+    expect(page.get_by_role("heading", name="Treatment", exact=True)).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") == 0
+    page.screenshot(path=str(tmp_path / "contents.png"))
+    page.close()
 
 
 @pytest.mark.slow

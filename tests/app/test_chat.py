@@ -71,11 +71,30 @@ def test_references_the_article_cites_but_does_not_list_are_flagged_not_dropped(
     assert not pick(at, "male-breast-cancer").warning  # an article whose references all resolve
 
 
-def test_library_search_filters_by_title_and_tag(app):
-    app.text_input(key="library_search").set_value("pregnancy").run()
-    assert app.radio(key="article_choice").options == ["How is breast cancer managed during pregnancy?"]
-    app.text_input(key="library_search").set_value("tamoxifen").run()  # a tag
-    assert app.radio(key="article_choice").options == ["How is breast cancer in men diagnosed and treated?"]
+def test_library_search_lists_matches_and_opens_one_only_when_clicked(app):
+    opened = app.radio(key="article_choice").value
+    at = app.text_input(key="library_search").set_value("pregnancy").run()
+    found = [b.key for b in at.button if b.key.startswith("found:")]
+    assert found[0] == "found:breast-cancer-pregnancy"  # the title matches: first
+    assert len(at.radio(key="article_choice").options) == 4  # the library list stays whole
+    assert at.radio(key="article_choice").value == opened  # and the open article open
+    at = at.text_input(key="library_search").set_value("tamoxifen").run()  # a tag, and words of the text
+    assert "found:male-breast-cancer" in [b.key for b in at.button]
+    at = at.button(key="found:male-breast-cancer").click().run()
+    assert at.radio(key="article_choice").value == "male-breast-cancer"
+    assert at.query_params["article"] == "male-breast-cancer"
+
+
+def test_an_article_named_in_the_address_opens_and_an_unknown_one_says_so(app):
+    at = AppTest.from_file(APP, default_timeout=60)  # the app fixture has set the index
+    at.query_params["article"] = "breast-cancer-pregnancy"
+    assert at.run().radio(key="article_choice").value == "breast-cancer-pregnancy"
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["article"] = "no-such-article"
+    at.run()
+    assert plain(at.warning[0].value) == "No article “no-such-article” in this library; the first one is open instead."
+    assert at.radio(key="article_choice").value == "metastatic-breast-cancer"  # the first by title
+    assert at.query_params["article"] == "metastatic-breast-cancer"
 
 
 def test_question_gets_cited_answer_with_sources_and_disclaimer(app):
@@ -201,7 +220,7 @@ def test_export_holds_questions_answers_citations_and_disclaimer(app):
     at = ask(pick(app, "metastatic-breast-cancer"), "What loading dose of trastuzumab is used?")
     from assistant.render import conversation_markdown
 
-    turns = at.session_state["chats"]["metastatic-breast-cancer"]
+    turns = at.session_state["tab"]["chats"]["metastatic-breast-cancer"]
     exported = conversation_markdown("T", turns, exported="2026-01-01 10:00 UTC", about=["Review status: draft"])
     assert exported.startswith("# Questions about: T\n\n- Exported 2026-01-01 10:00 UTC\n- Review status: draft\n")
     assert "## Q: What loading dose of trastuzumab is used?" in exported
@@ -218,7 +237,8 @@ def test_two_sessions_do_not_see_each_other(app):
     second = pick(AppTest.from_file(APP, default_timeout=60).run(), "male-breast-cancer")
     assert len(first.chat_message) == 2
     assert len(second.chat_message) == 0
-    assert "chats" not in second.session_state or not second.session_state["chats"].get("male-breast-cancer")
+    assert first.session_state["tab"]["chats"]["male-breast-cancer"]
+    assert not second.session_state["tab"].get("chats", {}).get("male-breast-cancer")
 
 
 def test_concurrent_feedback_writes_lose_no_row(tmp_path):

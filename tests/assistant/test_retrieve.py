@@ -74,3 +74,23 @@ def test_a_loaded_index_keeps_serving_its_own_build_while_rebuilt(tmp_path, embe
     worker.join()
     assert "4 mg/kg IV" in answers[0].text
     assert answers[0].citations[0].passage.doc_id == "old"
+
+
+def test_library_search_finds_articles_by_the_words_of_their_text_with_a_snippet(assistant):
+    found = assistant.index.find_articles("trastuzumab")
+    ids = [a["id"] for a, _ in found]
+    assert "metastatic-breast-cancer" in ids and "male-breast-cancer" in ids
+    for _, snippet in found:
+        assert "trastuzumab" in snippet.lower() and len(snippet) < 200
+    # Every word must be there: a loading dose is only in the metastatic article.
+    assert [a["id"] for a, _ in assistant.index.find_articles("trastuzumab loading dose")] == [
+        "metastatic-breast-cancer"
+    ]
+
+
+def test_library_search_puts_title_and_tag_matches_first_and_finds_nothing_for_absent_words(assistant):
+    found = assistant.index.find_articles("pregnancy")
+    assert found[0][0]["id"] == "breast-cancer-pregnancy" and found[0][1] == ""
+    assert assistant.index.find_articles("warfarin") == []
+    assert assistant.index.find_articles("the and of") == []
+    assert assistant.index.find_articles('"); DROP TABLE chunks; --') == []
