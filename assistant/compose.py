@@ -85,6 +85,9 @@ _DRUG = re.compile(
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
 _MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish|ed|en)$")  # adjectives, participles, verbs
 _HEAD = r"(cancers?|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
+# What people take or eat: the word before one of these names it ("soy foods", "green tea", "fish oil
+# supplements"), however short or common the word is.
+_INTAKE = r"(foods?|diets?|supplements?|products?|intake|consumption|teas?|extracts?|oils?|juices?|drinks?|milk)"
 
 OUT_OF_SCOPE = 0.8  # sentence score factor for another document's sentences when the open article has evidence
 
@@ -192,9 +195,11 @@ class ExtractiveComposer:
         if term in ASPECTS or term in GENERIC_ASPECTS or term.isdigit():
             return False
         words = _words_for(request.corrected, [term])
-        word = words[0] if words else term
+        word = words[0].split()[0] if words else term  # the word itself, without a head noun after it
         if len(term) >= 3 and re.fullmatch(r"[A-Z][A-Z0-9-]*[A-Z0-9]|[a-z]{1,3}[A-Z][A-Za-z0-9-]*", word):
             return True  # an acronym or a gene, test or score as written: "MRI", "RFA", "ctDNA", "PALB2"
+        if re.search(rf"\b{re.escape(word)}[\s-]+{_INTAKE}\b", request.corrected, re.I):
+            return True
         if len(term) < 4:
             return False  # a short lower-case word ("zap", "pts") is chatter or shorthand, not a subject
         if _DRUG.search(term) or _DISEASE.search(term):
@@ -431,8 +436,11 @@ class ExtractiveComposer:
             share = s.min_sentence_share if c.rank == ranked[0].rank else s.other_passage_share
             if c.score >= share * best and c.lexical > 0 and not any(_near_duplicate(c.text, d.text) for d in chosen):
                 chosen.append(c)
-        # The best sentence leads; the rest follow in their passages' order, as they stand there.
-        return [chosen[0], *sorted(chosen[1:], key=lambda c: (c.rank, c.position))]
+        # The best sentence leads, the open article's best when it is among those chosen (the clinician asks
+        # about the article in front of them; another article's sentence follows, labelled); the rest follow
+        # in their passages' order, as they stand there.
+        lead = next((c for c in chosen if c.passage.in_scope), chosen[0]) if scoped else chosen[0]
+        return [lead, *sorted((c for c in chosen if c is not lead), key=lambda c: (c.rank, c.position))]
 
     def _unmentioned(self, request: Request, salient: dict[str, float], clause: str) -> bool:
         """Whether this part of the question names a drug the corpus lacks, or terms it lacks weigh
@@ -606,13 +614,30 @@ def _beyond(request: Request) -> list[str]:
 
 
 def _words_for(text: str, terms: Sequence[str]) -> list[str]:
-    """The words of `text` behind each stemmed term, as the clinician wrote them ("pembrolizumab")."""
-    out = []
+    """The words of `text` behind each stemmed term, as the clinician wrote them ("pembrolizumab"). Terms
+    standing next to each other are one name ("fish oil supplements"), and so is a term with the noun of
+    what is taken after it ("green tea", not "green")."""
+    out: list[str] = []
     tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", text)
+    stems = [content_terms(w)[:1] for w in tokens]
+    wanted = set(terms)
+    taken: set[int] = set()
     for term in terms:
-        word = next((w for w in tokens if content_terms(w)[:1] == [term]), term)
-        if word not in out:
-            out.append(word)
+        at = next((i for i, st in enumerate(stems) if st == [term]), None)
+        if at is None:
+            name = term
+        elif at in taken:
+            continue  # already part of an earlier name
+        else:
+            end = at + 1
+            while end < len(tokens) and stems[end] and stems[end][0] in wanted:
+                end += 1
+            if end < len(tokens) and re.fullmatch(_INTAKE, tokens[end], re.I):
+                end += 1
+            taken.update(range(at, end))
+            name = " ".join(tokens[at:end])
+        if name not in out:
+            out.append(name)
     return out
 
 

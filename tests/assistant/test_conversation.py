@@ -297,3 +297,29 @@ def test_clipped_menopausal_status_reads_as_the_status(assistant):
     answer = assistant.ask("postmeno HR+ mets - first line?", [], MBC)
     assert any(e["adds"] == "postmenopausal" for e in answer.understood["expansions"])
     assert not answer.abstained and "aromatase inhibitor" in answer.text.split("[1]")[0]
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("does soy milk raise the risk", "soy milk"),
+        ("Is green tea protective?", "green tea"),
+        ("can she keep taking fish oil supplements", "fish oil supplements"),
+    ],
+)
+def test_what_a_patient_eats_or_takes_is_a_subject_however_short_the_word(assistant, question, name):
+    """A short or everyday word before "tea", "oil", "foods" names what is asked about: the corpus saying
+    nothing of it is a refusal naming it, not an answer about risk in general."""
+    answer = assistant.ask(question, [], "breast-cancer-risk-prevention")
+    assert answer.abstained
+    assert answer.text == f"The indexed guidelines do not mention {name}."
+
+
+def test_the_open_article_leads_when_it_answers_and_another_follows_labelled(assistant):
+    answer = assistant.ask("what is said about radiotherapy?", [], "breast-cancer-pregnancy")
+    assert not answer.abstained
+    first, *rest = answer.claims
+    assert not first[0].startswith("From “")  # the article being read answers first
+    assert answer.citations[first[1] - 1].passage.doc_id == "breast-cancer-pregnancy"
+    other = [text for text, n in rest if n and answer.citations[n - 1].passage.doc_id != "breast-cancer-pregnancy"]
+    assert all(text.startswith("From “") for text in other[:1])
