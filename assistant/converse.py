@@ -28,7 +28,8 @@ _CUE = re.compile(
 # Explicit markers of a new topic ("different pt, ...", "separate question: ..."): no borrowing.
 _NEW_TOPIC = re.compile(
     r"^\s*(different|diff|another|new|separate|unrelated|other|next)\s+(pt|patient|question|q|case|topic|query|one)\b"
-    r"|^\s*(unrelated|separately|new question|changing the subject)\b",
+    r"|^\s*(unrelated|separately|new question|changing the subject|on another note)\b"
+    r"|^\s*(switching|switch|moving on|moving|turning|changing)( over| now)? to\b",
     re.I,
 )
 _BACK_REFERENCE = re.compile(
@@ -87,11 +88,18 @@ class Resolution:
         }
 
 
-def classify(question: str, previous_query: str | None, topics: frozenset[str]) -> tuple[bool, str, tuple[str, ...]]:
-    """(continues the conversation?, why, the question's own new topic terms)."""
+def classify(
+    question: str, previous_query: str | None, topics: frozenset[str], expanded: str | None = None
+) -> tuple[bool, str, tuple[str, ...]]:
+    """(continues the conversation?, why, the question's own new topic terms).
+
+    `expanded` is the question with its vocabulary expansions: a topic may be named in another form of its
+    word ("a pregnant pt" names pregnancy), though not by a synonym the vocabulary adds ("family
+    history?" after a question on risk factors asks for more of that topic, not a new one)."""
     terms = content_terms(question)
     before = set(content_terms(previous_query or ""))
-    own = tuple(t for t in terms if t in topics and t not in before)
+    forms = [t for t in dict.fromkeys(content_terms(expanded or question)) if t in topics and t not in before]
+    own = tuple(t for t in forms if any(t == w or len(_common_prefix(t, w)) >= 6 for w in terms))
     if previous_query is None:
         return False, "first", own
     if _NEW_TOPIC.search(question):
@@ -138,7 +146,7 @@ def resolve(
     `asked` is the question as the clinician wrote it (spelling corrected, nothing appended), which decides
     follow-up or new topic; `question` (with vocabulary expansions) is what the query is built from.
     """
-    followup, reason, own = classify(asked or question, previous_query, topics)
+    followup, reason, own = classify(asked or question, previous_query, topics, expanded=question)
     if not followup or not previous_query:
         return Resolution(question, False, reason, topics=own)
     new_terms = content_terms(question)

@@ -87,3 +87,27 @@ def test_premenopausal_follow_up_answers_with_the_premenopausal_recommendation(a
     answer = assistant.ask("And for premenopausal patients?", [POST], "metastatic-breast-cancer")
     assert "tamoxifen combined with ovarian ablation" in answer.text
     assert "postmenopausal" not in answer.text.lower()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "switching to a pregnant pt - what decides her treatment plan",  # "switching to": a new topic by cue
+        "does a pregnant woman need different treatment",  # pregnancy named in another form of the word
+    ],
+)
+def test_a_topic_named_in_another_form_or_after_a_switch_cue_starts_afresh(question):
+    gene = "which gene matters most for him"
+    followup, _, own = classify(question, gene, TOPICS, expanded=question + " pregnancy")
+    assert not followup and own == ("pregnancy",)
+    assert retrieval_query(question, [gene], topics=TOPICS) == question
+
+
+def test_a_synonym_the_vocabulary_adds_is_not_a_new_topic_of_the_question():
+    """'family history?' after a risk-factor question asks for more of it; that the vocabulary reads family
+    history as first-degree relatives does not make the question name a topic of its own."""
+    topics = topic_vocabulary(["Risk factors", "First-degree relative"])
+    previous = "what are the main risk factors for breast cancer"
+    expanded = "family history? first-degree relative"
+    followup, reason, own = classify("family history?", previous, topics, expanded=expanded)
+    assert (followup, reason, own) == (True, "short", ())
