@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -81,12 +82,21 @@ def load_embedder(model: str):
     """One model per process, shared by every index build the app loads (rebuilds do not reload torch)."""
     from indexer.embed import Embedder
 
-    embedder = Embedder(model)
-    embedder.encode(["warm-up"])  # the first question should not pay for loading torch
+    embedder = Embedder(model)  # the tokenizer only: the network loads on the first encode
+    # Load and warm the network in the background, so the library and the article show at once; the first
+    # question (or the suggested questions' check) waits for it if it is not ready yet.
+    threading.Thread(target=warm_up, args=(embedder,), name="model-warm-up", daemon=True).start()
     return embedder
 
 
-@st.cache_resource(show_spinner="Loading the model and the index ...", max_entries=1)
+def warm_up(embedder) -> None:
+    try:
+        embedder.encode(["warm-up"])
+    except GuidelineQAError:
+        pass  # a model that cannot load is reported by the first question, in one line
+
+
+@st.cache_resource(show_spinner="Loading the index ...", max_entries=1)
 def load_assistant(index: str, build_key: tuple):
     """One Assistant per index build: a rebuilt (or altered) index has a new key and is loaded and verified
     afresh on the next run; max_entries=1 drops the previous one, so memory does not grow with rebuilds."""
@@ -435,7 +445,9 @@ def chat(assistant, article: dict, question: str | None) -> None:
         st.caption(md_escape(assistant.settings.disclaimer))
         if not turns and not question:
             st.markdown("Suggested questions:")
-            for i, q in enumerate(assistant.suggested_questions(article["id"])):
+            with st.spinner("Checking which questions the guidelines answer ..."):
+                suggested = assistant.suggested_questions(article["id"])
+            for i, q in enumerate(suggested):
                 st.button(
                     md_escape(q),
                     key=f"suggest:{article['id']}:{i}",
@@ -504,6 +516,64 @@ def latest_run(runs: Path) -> Path | None:
     return found[-1].parent if found else None
 
 
+# What each figure on the Evaluation page means, in a clinician's words.
+METRIC_MEANINGS = {
+    "recall@10": "Share of questions whose right section is among the first 10 passages found.",
+    "mrr@10": "How high the first right section ranks, on average (1 = always first, 0.5 = second).",
+    "ndcg@10": "Ranking quality of the first 10 passages found (1 = every right section at the top).",
+    "key_fact_recall": "Share of answerable questions whose answer states every key fact, word for word, "
+    "from a cited passage (and the main fact first where the question has one).",
+    "citation_precision": "Share of the cited sections that are right for the question.",
+    "citation_recall": "Share of the right sections that the answer cites.",
+    "abstention_precision": "Of the questions refused, the share that the guidelines indeed do not answer.",
+    "abstention_recall": "Of the questions the guidelines do not answer, the share refused.",
+    "answered_rate": "Share of answerable questions that got an answer rather than a refusal.",
+}
+
+
+def run_summary(result: dict) -> str:
+    """The run in one plain paragraph: what was asked, how often the right passage was found, how often the
+    answer stated the facts, and how well it refused what the guidelines do not cover."""
+    answers = result.get("answers", {})
+    first = next(iter(result.get("variants", {}).values()), {})
+    found = (first.get("section") or {}).get("recall@10")
+    parts = [f"{result['questions']} questions from the {result['dataset_name']} set ({result.get('split', 'all')})."]
+    if found is not None:
+        parts.append(f"The right section was among the first 10 passages for {found:.0%} of them.")
+    if answers.get("key_fact_recall") is not None:
+        parts.append(f"Answers stated every key fact for {answers['key_fact_recall']:.0%} of the answerable ones.")
+    if answers.get("abstention_recall") is not None and answers.get("abstention_precision") is not None:
+        parts.append(
+            f"Of the questions the guidelines do not answer, {answers['abstention_recall']:.0%} were refused; "
+            f"{answers['abstention_precision']:.0%} of all refusals were right."
+        )
+    return " ".join(parts)
+
+
+def failed_questions(run: Path, limit: int = 50) -> list[dict]:
+    """Questions the run got wrong: a missed key fact, a refusal of an answerable question, or an answer
+    to one the guidelines do not cover."""
+    failed = []
+    try:
+        lines = (run / "per_question.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        try:
+            row = json.loads(line)
+            a = row["answer"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if a.get("should_abstain") is not None and a["should_abstain"] != a["abstained"]:
+            why = "answered, but the guidelines do not cover it" if a["should_abstain"] else "refused, but answerable"
+        elif a.get("facts") is False:
+            why = "a key fact missing, or not first"
+        else:
+            continue
+        failed.append({"question": row.get("text", ""), "category": a.get("category") or "", "what went wrong": why})
+    return failed[:limit]
+
+
 def evaluation_page(settings: Settings) -> None:
     st.title("Evaluation", anchor=False)
     run = latest_run(settings.runs)
@@ -516,25 +586,43 @@ def evaluation_page(settings: Settings) -> None:
         return
     try:
         result = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        st.error(md_escape(f"{run / 'metrics.json'} cannot be read ({exc})"))
+        summary = run_summary(result)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        st.error(md_escape(f"{run / 'metrics.json'} cannot be read ({type(exc).__name__}: {exc})"))
         return
+    when = result.get("run_at") or dt.datetime.fromtimestamp((run / "metrics.json").stat().st_mtime, dt.UTC).isoformat(
+        timespec="seconds"
+    )
+    st.markdown(md_escape(summary))
     st.caption(
         md_escape(
-            f"Run {run.name}: {result['questions']} questions from {result['dataset_name']}, index {result['index']}, "
-            f"section headings indexed: {'yes' if result['headings_indexed'] else 'no'}, {result['wall_s']} s"
+            f"Run {run.name} on {when.replace('T', ' ').replace('+00:00', ' UTC')}: index {result['index']}, "
+            f"section headings indexed: {'yes' if result.get('headings_indexed') else 'no'}, {result.get('wall_s')} s"
         )
     )
+    failed = failed_questions(run)
+    st.subheader(f"Questions it got wrong ({len(failed)})", anchor=False)
+    if failed:
+        st.dataframe(failed, hide_index=True)
+    else:
+        st.markdown("None in this run.")
+    with st.expander("What the figures mean"):
+        st.table({"means": METRIC_MEANINGS})
     for level in ("section", "document"):
         st.subheader(f"Retrieval, {level} level", anchor=False)
         st.table({variant: r[level] for variant, r in result["variants"].items()})
     st.subheader("Answers", anchor=False)
-    st.table({"value": {k: v for k, v in result["answers"].items() if v is not None}})
+    st.table({"value": {k: v for k, v in result["answers"].items() if v is not None and not isinstance(v, dict)}})
     st.subheader("Latency (ms)", anchor=False)
     st.table({"value": {k: v for k, v in result["latency_ms"].items() if v is not None}})
-    for plot in ("recall_at_k.png", "latency.png"):
+    plots = {
+        "recall_at_k.png": "Recall at k: the share of questions whose right section is among the first k passages, "
+        "for k from 1 to 10, one line per retrieval method.",
+        "latency.png": "Latency per stage of answering a question, in milliseconds.",
+    }
+    for plot, alt in plots.items():
         if (run / plot).is_file():
-            st.image(str(run / plot))
+            st.image(str(run / plot), caption=alt)
 
 
 def main() -> None:

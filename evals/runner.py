@@ -4,6 +4,7 @@ the report and the plots."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import sys
 import time
@@ -100,6 +101,7 @@ def run_evaluation(
         "settings": _settings_record(assistant.settings),
         "index_manifest": manifest,
         "wall_s": round(time.perf_counter() - started, 1),
+        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -192,7 +194,13 @@ def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> 
         cited = [c.passage.section_id for c in answer.citations]
         relevant = [s for s, g in dataset.qrels.get(q.id, {}).items() if g > 0]
         cited_text = " ".join(c.passage.text for c in answer.citations)
-        row = {"answer": answer.text, "abstained": answer.abstained, "cited": cited, "category": q.category}
+        row = {
+            "answer": answer.text,
+            "abstained": answer.abstained,
+            "should_abstain": q.abstain,
+            "cited": cited,
+            "category": q.category,
+        }
         if q.must and not q.abstain:
             row["facts"] = m.facts_found(answer.text, q.must) and m.facts_found(cited_text, q.must)
             if q.lead:

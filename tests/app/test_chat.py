@@ -1,6 +1,7 @@
 """The chat through Streamlit's AppTest: article, question, cited answer, follow-up, abstention,
 feedback, export, escaping, and sessions that do not see each other."""
 
+import json
 import re
 import shutil
 import threading
@@ -328,10 +329,47 @@ def test_evaluation_page_shows_the_latest_run(tmp_path, monkeypatch, sample_inde
     at = at.sidebar.radio(key="page").set_value("Evaluation").run()
     assert not at.exception
     assert plain(at.title[0].value) == "Evaluation"
-    assert "57 questions from sample" in plain(at.caption[0].value)
-    section = at.table[0].value
+    summary = plain(at.markdown[1].value)  # after the masthead: the plain-language summary leads
+    assert summary.startswith("57 questions from the sample set (all). The right section was among the first 10")
+    assert "Run sample on 20" in plain(at.caption[0].value) and " UTC" in plain(at.caption[0].value)
+    assert "ndcg@10" in at.table[0].value.index and "abstention_recall" in at.table[0].value.index  # definitions
+    section = at.table[1].value
     assert list(section.columns) == ["hybrid", "bm25"] and section.loc["ndcg@10", "hybrid"] > 0.9
     assert len(at.get("image")) == 2  # recall@k and latency plots
+
+
+def test_evaluation_page_lists_the_questions_the_run_got_wrong(tmp_path, monkeypatch, sample_index):
+    run = tmp_path / "runs" / "r1"
+    run.mkdir(parents=True)
+    metrics = {
+        "dataset_name": "clinician", "split": "dev", "index": "index", "questions": 3, "headings_indexed": True,
+        "wall_s": 1.0, "run_at": "2026-11-27T10:00:00+00:00",
+        "variants": {"hybrid": {"section": {"recall@10": 1.0}, "document": {"recall@10": 1.0}}},
+        "answers": {"key_fact_recall": 0.5, "abstention_precision": 0.0, "abstention_recall": 0.0},
+        "latency_ms": {"retrieve_p50": 1.0},
+    }
+    (run / "metrics.json").write_text(json.dumps(metrics))
+    rows = [
+        {"text": "dose of drug Z?", "answer": {"abstained": True, "should_abstain": False, "category": "direct"}},
+        {"text": "first line?", "answer": {"abstained": False, "should_abstain": False, "facts": True}},
+        {"text": "loading dose?", "answer": {"abstained": False, "should_abstain": False, "facts": False}},
+        {"text": "soy foods?", "answer": {"abstained": False, "should_abstain": True, "category": "unanswerable"}},
+    ]
+    (run / "per_question.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n")
+    monkeypatch.setenv("GUIDELINE_QA_RUNS", str(tmp_path / "runs"))
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(sample_index))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = at.sidebar.radio(key="page").set_value("Evaluation").run()
+    assert not at.exception
+    assert plain(at.subheader[0].value) == "Questions it got wrong (3)"
+    wrong = at.dataframe[0].value
+    assert list(wrong["question"]) == ["dose of drug Z?", "loading dose?", "soy foods?"]
+    assert list(wrong["what went wrong"]) == [
+        "refused, but answerable",
+        "a key fact missing, or not first",
+        "answered, but the guidelines do not cover it",
+    ]
+    assert "on 2026-11-27 10:00:00 UTC" in plain(at.caption[0].value)
 
 
 def test_evaluation_page_without_runs_says_how_to_make_one(tmp_path, monkeypatch, sample_index):
