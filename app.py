@@ -75,11 +75,12 @@ def index_path(argv: list[str]) -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def load_embedder(model: str):
-    """One model per process, shared by every index build the app loads (rebuilds do not reload torch)."""
+def load_embedder(model: str, precision: str):
+    """One model per process, shared by every index build the app loads (rebuilds do not reload torch);
+    in the precision the index was embedded in."""
     from indexer.embed import Embedder
 
-    embedder = Embedder(model)
+    embedder = Embedder(model, precision=precision)
     embedder.encode(["warm-up"])  # the first question should not pay for loading torch
     return embedder
 
@@ -92,7 +93,8 @@ def load_assistant(index: str, build_key: tuple):
 
     settings = Settings.from_env()
     manifest = read_manifest(Path(index))
-    return Assistant(Path(index), settings, embedder=load_embedder(manifest.model.requested or manifest.model.id))
+    model = manifest.model
+    return Assistant(Path(index), settings, embedder=load_embedder(model.requested or model.id, model.precision))
 
 
 def build_key(index: Path) -> tuple:
