@@ -26,14 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .ask_latency import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "medquad" / "1_CancerGov_QA"
 K = 10
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def rss_mb() -> float:
