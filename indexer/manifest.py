@@ -63,7 +63,7 @@ class Manifest:
     counts: Counts
     keywords: dict[str, Any]  # terms.keyword_spec() at build time
     vector_store: str  # a vectors.STORES name
-    vector_params: dict[str, Any]  # the store's build and search parameters (an approximate store's), {} if none
+    vector_params: dict[str, Any]  # per vector file, its store's build and search parameters ({} for exact ones)
     files: dict[str, FileRecord]  # every data file of the index by name
     build: dict[str, Any] = field(default_factory=dict)  # embedded, reused, seconds: informational
     warnings: tuple[str, ...] = ()

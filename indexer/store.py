@@ -130,13 +130,14 @@ def write_index(
     if len(heading_vectors) != len(headings):
         raise ValueError(f"{len(headings)} headings but {len(heading_vectors)} heading vectors")
     _write_store(folder / STORE, documents, chunks, vocabulary, headings)
-    passages = vector_class.build(vectors)
-    passages.save(folder / vector_class.filename)
-    del passages  # an approximate store holds its own copy of the vectors: one at a time
-    vector_class.build(heading_vectors).save(folder / heading_filename(vector_class))
+    params = {}
+    for name, rows in ((vector_class.filename, vectors), (heading_filename(vector_class), heading_vectors)):
+        built = vector_class.build(rows)
+        built.save(folder / name)
+        params[name] = built.params  # each file's own: an approximate store's lists depend on its size
+        del built  # an approximate store holds its own copy of the vectors: one at a time
     names = (STORE, vector_class.filename, heading_filename(vector_class))
     files = {name: _file_record(folder / name) for name in names}
-    params = vector_class.build(np.zeros((0, vectors.shape[1]), "float32")).params
     final = replace(
         manifest, vector_store=vector_class.name, vector_params=params, keywords=keyword_spec(), files=files
     )
@@ -464,11 +465,11 @@ class IndexReader:
 
     def _check_params(self) -> None:
         """The stores' parameters are those the manifest records (an approximate store's recall depends on them)."""
-        wanted = self.manifest.vector_params
         for store, name in (
             (self.vectors, type(self.vectors).filename),
             (self.heading_vectors, heading_filename(type(self.vectors))),
         ):
+            wanted = self.manifest.vector_params.get(name)
             if store.params != wanted:
                 raise self._damaged(name, f"has store parameters {store.params}, the manifest says {wanted}")
 

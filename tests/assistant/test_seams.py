@@ -62,7 +62,11 @@ def ivf_index(tmp_path_factory, sample_index, embedder):
     index = tmp_path_factory.mktemp("ivf") / "index"
     shutil.copytree(sample_index, index)
     settings = Settings(corpus=(ROOT / "corpus",), index=index, approximate_above=10)
-    report = build_index(settings, embedder=embedder)
+    with pytest.MonkeyPatch.context() as patch:
+        # Few vectors a list, so even the sample's 25 passages and fewer headings get several lists, and
+        # different numbers of them, as a large corpus's would.
+        patch.setattr(FaissIVFStore, "TRAIN_PER_LIST", 4)
+        report = build_index(settings, embedder=embedder)
     assert report.embedded == 0 and report.vector_store == "faiss-ivf"
     assert not is_stale(settings) and is_stale(settings.replace(approximate_above=10_000))
     return index
@@ -70,10 +74,14 @@ def ivf_index(tmp_path_factory, sample_index, embedder):
 
 def test_auto_picks_the_approximate_store_above_the_threshold_and_records_it(ivf_index, sample_index):
     manifest = read_manifest(ivf_index)
-    assert (manifest.vector_store, manifest.vector_params) == ("faiss-ivf", {"nlist": 1, "nprobe": 1})
+    assert manifest.vector_store == "faiss-ivf"
+    passages, headings = manifest.vector_params["vectors.faiss"], manifest.vector_params["headings.faiss"]
+    assert passages == {"nlist": 5, "nprobe": 5}  # sqrt(25): five lists, all scanned (fewer than 8)
+    assert headings["nlist"] > 1  # each file records its own lists, and the index loads (not "damaged")
+    SearchIndex(ivf_index)
     assert read_manifest(sample_index).vector_store == "faiss-flat"  # the default threshold: exact
     damaged = json.loads((ivf_index / "manifest.json").read_text())
-    damaged["vector_params"]["nprobe"] = 2  # the manifest no longer says how the file searches
+    damaged["vector_params"]["vectors.faiss"]["nprobe"] = 2  # the manifest no longer says how the file searches
     copy = ivf_index.parent / "damaged"
     shutil.copytree(ivf_index, copy)
     (copy / "manifest.json").write_text(json.dumps(damaged))
