@@ -55,11 +55,13 @@ fuzz: $(STAMP)
 	$(PY) -m benchmarks.hostile_input
 
 MEDQUAD ?= ../shared/medquad
+SPEED_CORPUS ?= $(MEDQUAD)/1_CancerGov_QA
 bench: $(STAMP)
 	$(PY) -m benchmarks.build_throughput
 	$(PY) -m indexer build --corpus $(CORPUS) --index .bench/sample --if-stale
 	$(PY) -m indexer build --corpus $(MEDQUAD) --index .bench/medquad --if-stale
 	$(PY) -m benchmarks.ask_latency .bench/sample .bench/medquad
+	$(PY) -m benchmarks.speed --corpus $(SPEED_CORPUS)
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache .mypy_cache

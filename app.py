@@ -78,11 +78,12 @@ def index_path(argv: list[str]) -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def load_embedder(model: str):
-    """One model per process, shared by every index build the app loads (rebuilds do not reload torch)."""
+def load_embedder(model: str, precision: str):
+    """One model per process, shared by every index build the app loads (rebuilds do not reload torch);
+    in the precision the index was embedded in."""
     from indexer.embed import Embedder
 
-    embedder = Embedder(model)  # the tokenizer only: the network loads on the first encode
+    embedder = Embedder(model, precision=precision)  # the tokenizer only: the network loads on the first encode
     # Load and warm the network in the background, so the library and the article show at once; the first
     # question (or the suggested questions' check) waits for it if it is not ready yet.
     threading.Thread(target=warm_up, args=(embedder,), name="model-warm-up", daemon=True).start()
@@ -104,7 +105,8 @@ def load_assistant(index: str, build_key: tuple):
 
     settings = Settings.from_env()
     manifest = read_manifest(Path(index))
-    return Assistant(Path(index), settings, embedder=load_embedder(manifest.model.requested or manifest.model.id))
+    model = manifest.model
+    return Assistant(Path(index), settings, embedder=load_embedder(model.requested or model.id, model.precision))
 
 
 def build_key(index: Path) -> tuple:

@@ -28,22 +28,35 @@ class SearchIndex:
     Caches live on the instance, so dropping the index frees them (the app replaces it on every rebuild).
     """
 
-    def __init__(self, index_dir: Path, *, embedder=None) -> None:
+    def __init__(self, index_dir: Path, *, embedder=None, precision: str = "auto") -> None:
+        """`precision` is the settings' (GUIDELINE_QA_PRECISION): `auto` embeds questions in the index's own
+        precision; a forced one that differs from the index's is refused, as is an embedder in another."""
         self.reader = IndexReader(Path(index_dir))
         self.path = self.reader.path
         self.manifest = self.reader.manifest
         model = self.manifest.model
+        if precision != "auto" and precision != model.precision:
+            raise IndexMismatch(
+                f"{self.path} holds passages embedded in {model.precision}, but GUIDELINE_QA_PRECISION asks for "
+                f"{precision}: unset it (questions follow the index) or rebuild with "
+                f"'GUIDELINE_QA_PRECISION={precision} {self.reader.rebuild}'"
+            )
         if embedder is None:
             from indexer.embed import Embedder
 
             try:
-                embedder = Embedder(model.requested or model.id)
+                embedder = Embedder(model.requested or model.id, precision=model.precision)
             except BuildError as exc:
                 raise IndexMismatch(f"{self.path} was built with a model this machine cannot load: {exc}") from None
         if embedder.model_id != model.id:
             raise IndexMismatch(
                 f"{self.path} was built with {model.id} but the loaded model is {embedder.model_id}; "
                 f"rebuild with '{self.reader.rebuild}'"
+            )
+        if embedder.precision != model.precision:
+            raise IndexMismatch(
+                f"{self.path} holds passages embedded in {model.precision}, but questions would be embedded in "
+                f"{embedder.precision}; load the model in {model.precision} or rebuild with '{self.reader.rebuild}'"
             )
         self.embedder = embedder
         self.vectors = self.reader.vectors

@@ -64,7 +64,7 @@ class Assistant:
         composer: Composer | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
-        self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder)
+        self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder, precision=self.settings.precision)
         self.retriever = Retriever(self.index, self.settings.retrieval, reranker=reranker)
         self.composer = composer if composer is not None else make_composer(self.index, self.settings)
         self.understanding = Understanding(self.index.vocabulary, self.index.weights)

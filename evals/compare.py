@@ -45,7 +45,17 @@ def outcome(row: dict) -> str:
 
 
 # Manifest entries that change what a run measures (not when or how fast the index was built).
-MANIFEST_KEYS = ("schema_version", "model.id", "chunker", "corpus.fingerprint", "corpus.parser_version", "counts")
+MANIFEST_KEYS = (
+    "schema_version",
+    "model.id",
+    "model.precision",
+    "vector_store",
+    "vector_params",
+    "chunker",
+    "corpus.fingerprint",
+    "corpus.parser_version",
+    "counts",
+)
 
 
 def compare(run_a: Path, run_b: Path) -> str:

@@ -24,9 +24,10 @@ from .chunk import chunk_document, section_headings, text_sha
 from .corpus import PARSER_VERSION, fingerprint_within, load_corpus
 from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation
 from .manifest import CorpusInfo, Counts, Manifest, ModelInfo
+from .precision import resolve_precision
 from .settings import Settings
 from .terms import keyword_spec
-from .vectors import store_class
+from .vectors import choose_store, store_class
 
 
 @dataclass
@@ -42,13 +43,16 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     unresolved_citations: int = 0
     up_to_date: bool = False
+    precision: str = ""  # what the passages were embedded in
+    vector_store: str = ""
 
     def summary(self) -> str:
         if self.up_to_date:
             return f"index {self.index} is up to date ({self.documents} documents, {self.chunks} chunks)"
         return (
             f"built {self.index}: {self.documents} documents, {self.chunks} chunks "
-            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s, "
+            f"({self.embedded} embedded in {self.precision}, {self.reused} reused; {self.vector_store} store) "
+            f"in {self.seconds:.1f} s, "
             f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
         )
 
@@ -62,11 +66,13 @@ def is_stale(settings: Settings) -> bool:
     except (IndexMissing, IndexMismatch):
         return True
     try:
-        wanted_store = store_class(settings.vector_store).name
+        # The previous build's passage count stands in for this one's: when the corpus is unchanged they agree.
+        wanted_store = choose_store(settings.vector_store, manifest.counts.chunks, settings.approximate_above).name
     except KeyError:
         return True
     if (
         manifest.model.requested != settings.model
+        or manifest.model.precision != resolve_precision(settings.precision)
         or manifest.chunker != _chunker_settings(settings)
         or manifest.keywords != keyword_spec()
         or manifest.vector_store != wanted_store
@@ -89,7 +95,7 @@ def build_index(
     target = Path(settings.index)
     store.check_replaceable(target)  # before any work: a folder holding someone's files is refused
     try:
-        vector_store = store_class(settings.vector_store).name
+        store_class(settings.vector_store)  # a bad name fails before any work; the size picks `auto`'s store later
     except KeyError as exc:
         raise BuildError(exc.args[0]) from None
     report = BuildReport(index=str(target))
@@ -97,8 +103,12 @@ def build_index(
     if embedder is None:
         from .embed import Embedder
 
-        embedder = Embedder(settings.model, batch_size=settings.batch_size)
+        embedder = Embedder(settings.model, batch_size=settings.batch_size, precision=settings.precision)
         embedder.preload()  # torch loads while we parse and chunk, not after
+    elif settings.precision != "auto" and resolve_precision(settings.precision) != embedder.precision:
+        raise BuildError(
+            f"GUIDELINE_QA_PRECISION asks for {settings.precision} but the embedder given runs in {embedder.precision}"
+        )
 
     corpus = load_corpus(settings.corpus, settings.ingest)
     report.warnings = [str(p) for p in corpus.problems]
@@ -114,7 +124,7 @@ def build_index(
     # A document whose text is unchanged since the previous build keeps its chunks (no re-tokenizing),
     # and a passage whose text is unchanged keeps its vector.
     reuse = (
-        store.read_previous(target, embedder.model_id, _chunker_settings(settings), PARSER_VERSION)
+        store.read_previous(target, embedder.model_id, embedder.precision, _chunker_settings(settings), PARSER_VERSION)
         if target.exists()
         else store.PreviousBuild()
     )
@@ -148,6 +158,8 @@ def build_index(
     report.sections = sum(len(d.sections) for d in corpus.documents)
     report.chunks = len(chunks)
     report.references = sum(len(d.references) for d in corpus.documents)
+    report.precision = embedder.precision
+    report.vector_store = choose_store(settings.vector_store, len(chunks), settings.approximate_above).name
     manifest = Manifest(
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         model=ModelInfo(
@@ -155,6 +167,7 @@ def build_index(
             id=embedder.model_id,
             dimension=int(vectors.shape[1]),
             max_seq_length=embedder.max_seq_length,
+            precision=embedder.precision,
         ),
         chunker=_chunker_settings(settings),
         corpus=CorpusInfo(
@@ -174,7 +187,8 @@ def build_index(
             headings=len(headings),
         ),
         keywords=keyword_spec(),
-        vector_store=vector_store,
+        vector_store=report.vector_store,
+        vector_params={},  # filled in by write_index from the store it built
         files={},  # filled in by write_index from the files it wrote
         build={"embedded": report.embedded, "reused": report.reused},
         warnings=tuple(report.warnings),

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .errors import BuildError
+from .precision import resolve_precision
 from .settings import DEFAULT_MODEL
 
 # Nothing is ever fetched from a model hub, whatever the environment says: the default model ships inside
@@ -46,11 +47,14 @@ class Embedder:
 
     The tokenizer loads from the model's tokenizer.json without torch; the network itself loads on the
     first encode, so a rebuild that finds every vector in the previous index never imports torch.
+    `precision` (`auto`, `float32`, `bfloat16`) is resolved once, here (indexer/precision.py): vectors
+    are always returned as float32, but what they hold depends on the precision the network ran in.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, precision: str = "auto") -> None:
         if not 1 <= batch_size <= 4096:
             raise ValueError(f"batch_size must be between 1 and 4096, got {batch_size}")
+        self.precision = resolve_precision(precision)
         self.model_id, self._location = resolve_model(model)
         self._requested = model
         self.batch_size = batch_size
@@ -78,12 +82,16 @@ class Embedder:
     def _load_locked(self):
         if self._model is None:
             try:
+                import torch
                 import transformers
                 from sentence_transformers import SentenceTransformer
 
                 transformers.logging.set_verbosity_error()  # chunks are sized by us; length warnings are noise
                 transformers.logging.disable_progress_bar()
-                self._model = SentenceTransformer(self._location, device="cpu", local_files_only=True)
+                dtype = torch.bfloat16 if self.precision == "bfloat16" else torch.float32
+                self._model = SentenceTransformer(
+                    self._location, device="cpu", local_files_only=True, model_kwargs={"torch_dtype": dtype}
+                )
             except Exception as exc:  # the library raises many kinds; the user needs one line
                 raise BuildError(
                     f"cannot load embedding model {self._requested!r} from local files ({type(exc).__name__}). "

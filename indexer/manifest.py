@@ -15,7 +15,7 @@ from typing import Any
 from .errors import IndexDamaged
 
 FORMAT = "guideline-qa-index"
-SCHEMA_VERSION = 4  # 4: the heading channel (headings table and vector file)
+SCHEMA_VERSION = 5  # 4: the heading channel (headings table and vector file); 5: model.precision, vector_params
 MANIFEST = "manifest.json"
 
 
@@ -25,6 +25,7 @@ class ModelInfo:
     id: str  # what it resolved to
     dimension: int
     max_seq_length: int
+    precision: str  # float32 or bfloat16: what the passages were embedded in, and queries must be
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Manifest:
     counts: Counts
     keywords: dict[str, Any]  # terms.keyword_spec() at build time
     vector_store: str  # a vectors.STORES name
+    vector_params: dict[str, Any]  # per vector file, its store's build and search parameters ({} for exact ones)
     files: dict[str, FileRecord]  # every data file of the index by name
     build: dict[str, Any] = field(default_factory=dict)  # embedded, reused, seconds: informational
     warnings: tuple[str, ...] = ()
@@ -103,6 +105,7 @@ class Manifest:
                 id=model.text("id"),
                 dimension=model.integer("dimension"),
                 max_seq_length=model.integer("max_seq_length"),
+                precision=model.text("precision"),
             ),
             chunker=r.obj("chunker").data,
             corpus=CorpusInfo(
@@ -123,6 +126,7 @@ class Manifest:
             ),
             keywords=r.obj("keywords").data,
             vector_store=r.text("vector_store"),
+            vector_params=r.obj("vector_params").data,
             files={
                 name: FileRecord(sha256=files.obj(name).text("sha256"), bytes=files.obj(name).integer("bytes"))
                 for name in files.data

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+from .precision import CHOICES as PRECISION_CHOICES
 
 ENV_PREFIX = "GUIDELINE_QA_"
 
@@ -47,13 +48,14 @@ def setting(
     high: Bound = None,
     above: Bound = None,
     identifier: bool = False,
+    choices: tuple[str, ...] = (),
 ) -> Any:
     """A settings field: its default, environment variable, one-line doc and allowed values.
 
     `low`/`high` are inclusive bounds, `above` an exclusive lower bound; `identifier` asks for a
-    lowercase name (`[a-z0-9_-]+`).
+    lowercase name (`[a-z0-9_-]+`); `choices` lists the only values accepted.
     """
-    rules = {"low": low, "high": high, "above": above, "identifier": identifier}
+    rules = {"low": low, "high": high, "above": above, "identifier": identifier, "choices": choices}
     return field(default=default, metadata={"env": env, "doc": doc, **rules})
 
 
@@ -239,7 +241,24 @@ class Settings:
     )
     disclaimer: str = setting(DEFAULT_DISCLAIMER, "GUIDELINE_QA_DISCLAIMER", "text under every answer")
     vector_store: str = setting(
-        "auto", "GUIDELINE_QA_VECTOR_STORE", "vector backend: `faiss`, `numpy` or `auto` (= faiss)", identifier=True
+        "auto",
+        "GUIDELINE_QA_VECTOR_STORE",
+        "vector backend: `faiss` (exact), `ivf` (approximate), `numpy` (exact), or `auto`: faiss up to "
+        "GUIDELINE_QA_APPROXIMATE_ABOVE passages, ivf above",
+        identifier=True,
+    )
+    approximate_above: int = setting(
+        100_000,
+        "GUIDELINE_QA_APPROXIMATE_ABOVE",
+        "passages beyond which `auto` builds the approximate (IVF) vector store",
+        low=0,
+        high=1_000_000_000,
+    )
+    precision: str = setting(
+        "auto",
+        "GUIDELINE_QA_PRECISION",
+        "embedding precision: `auto` is bfloat16 where the CPU has it natively (avx512_bf16, amx_bf16), else float32",
+        choices=PRECISION_CHOICES,
     )
 
     def __post_init__(self) -> None:
@@ -290,6 +309,12 @@ class Variable:
         return getattr(getattr(settings, self.section) if self.section else settings, self.field)
 
 
+def field_rules(var: Variable) -> Mapping[str, Any]:
+    """The rules `setting()` recorded for `var`'s field: low, high, above, identifier, choices."""
+    cls = SECTIONS[var.section] if var.section else Settings
+    return next(f.metadata for f in dataclasses.fields(cls) if f.name == var.field)
+
+
 def validate(target: Any, values: Mapping[str, Any] | None = None, *, by_variable: bool = False) -> None:
     """Raise SettingsError for the first value outside its field's rules.
 
@@ -313,6 +338,8 @@ def validate(target: Any, values: Mapping[str, Any] | None = None, *, by_variabl
         rules, value = f.metadata, values[name]
         if rules["identifier"] and not (isinstance(value, str) and IDENTIFIER.fullmatch(value)):
             raise SettingsError(f"{label(name)} must be {IDENTIFIER_TEXT}, got {value!r}")
+        if rules["choices"] and value not in rules["choices"]:
+            raise SettingsError(f"{label(name)} must be {_one_of(rules['choices'])}, got {value!r}")
         low, high, above = (bound(rules[k]) if rules[k] is not None else None for k in ("low", "high", "above"))
         if (above and not value > above[0]) or (low and not value >= low[0]) or (high and not value <= high[0]):
             raise SettingsError(f"{label(name)} must be {_allowed(low, high, above)}, got {value}")
@@ -328,6 +355,11 @@ def _allowed(low: tuple | None, high: tuple | None, above: tuple | None) -> str:
         return f"at least {low[1]}"
     assert high is not None  # validate() calls this only when some bound failed
     return f"at most {high[1]}"
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    """`auto, float32 or bfloat16`"""
+    return ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
 
 
 def _defaults(cls: type) -> dict[str, Any]:
@@ -384,6 +416,8 @@ def _allowed_text(cls: type, rules: Mapping[str, Any], tp: Any) -> str:
         return BOOL_TEXT
     if rules["identifier"]:
         return IDENTIFIER_TEXT
+    if rules["choices"]:
+        return _one_of(rules["choices"])
     if typing.get_origin(tp) is tuple:
         return f"paths separated by `{os.pathsep}`"
     if Path in (tp, *typing.get_args(tp)):

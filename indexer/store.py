@@ -42,13 +42,13 @@ from .manifest import (
 )
 from .model import Chunk, Document, Heading, Reference
 from .terms import FTS_TOKENIZER, content_terms, keyword_document, keyword_spec
-from .vectors import STORES, FaissFlatStore, NumpyStore, VectorStoreError, store_class
+from .vectors import STORES, FaissFlatStore, NumpyStore, StoreClass, VectorStoreError, store_class
 from .vocabulary import Entry
 
 STORE = "store.sqlite"
 
 
-def heading_filename(vector_class: type[FaissFlatStore] | type[NumpyStore]) -> str:
+def heading_filename(vector_class: StoreClass) -> str:
     """The heading vector file: the store's own format, named `headings` (headings.faiss, headings.npy)."""
     return "headings" + Path(vector_class.filename).suffix
 
@@ -130,11 +130,17 @@ def write_index(
     if len(heading_vectors) != len(headings):
         raise ValueError(f"{len(headings)} headings but {len(heading_vectors)} heading vectors")
     _write_store(folder / STORE, documents, chunks, vocabulary, headings)
-    vector_class.build(vectors).save(folder / vector_class.filename)
-    vector_class.build(heading_vectors).save(folder / heading_filename(vector_class))
+    params = {}
+    for name, rows in ((vector_class.filename, vectors), (heading_filename(vector_class), heading_vectors)):
+        built = vector_class.build(rows)
+        built.save(folder / name)
+        params[name] = built.params  # each file's own: an approximate store's lists depend on its size
+        del built  # an approximate store holds its own copy of the vectors: one at a time
     names = (STORE, vector_class.filename, heading_filename(vector_class))
     files = {name: _file_record(folder / name) for name in names}
-    final = replace(manifest, vector_store=vector_class.name, keywords=keyword_spec(), files=files)
+    final = replace(
+        manifest, vector_store=vector_class.name, vector_params=params, keywords=keyword_spec(), files=files
+    )
     (folder / MANIFEST).write_text(final.to_json(), encoding="utf-8")
     return final
 
@@ -415,6 +421,7 @@ class IndexReader:
                 raise self._damaged(name, f"cannot be read ({exc})") from None
         self.vectors, self.heading_vectors = loaded
         try:
+            self._check_params()
             self._check_counts()
         except IndexDamaged:
             self.close()
@@ -455,6 +462,16 @@ class IndexReader:
                 raise self._damaged(name, f"cannot be read ({exc.strerror or exc})") from None
             if digest != record.sha256:
                 raise self._damaged(name, "is damaged: its SHA-256 differs from the one recorded in manifest.json")
+
+    def _check_params(self) -> None:
+        """The stores' parameters are those the manifest records (an approximate store's recall depends on them)."""
+        for store, name in (
+            (self.vectors, type(self.vectors).filename),
+            (self.heading_vectors, heading_filename(type(self.vectors))),
+        ):
+            wanted = self.manifest.vector_params.get(name)
+            if store.params != wanted:
+                raise self._damaged(name, f"has store parameters {store.params}, the manifest says {wanted}")
 
     def _check_counts(self) -> None:
         m = self.manifest
@@ -665,8 +682,9 @@ class PreviousBuild:
     chunks: dict[str, tuple[str, list[Chunk]]] = field(default_factory=dict)  # doc id -> (text hash, chunks)
 
 
-def read_previous(index_dir: Path, model_id: str, chunker: dict, parser_version: int) -> PreviousBuild:
-    """Vectors of the previous index (passages and headings, by text hash) when it used the same model;
+def read_previous(index_dir: Path, model_id: str, precision: str, chunker: dict, parser_version: int) -> PreviousBuild:
+    """Vectors of the previous index (passages and headings, by text hash) when it used the same model in the
+    same precision (a float32 vector is not what a bfloat16 build would have made, nor the reverse);
     its chunks by document when it also used the same chunker settings and parser (then a document with
     unchanged text would be cut into exactly these chunks again). A missing, foreign or damaged old index
     only means nothing to reuse: it is verified like any other, so damage is never carried into the new
@@ -681,11 +699,13 @@ def read_previous(index_dir: Path, model_id: str, chunker: dict, parser_version:
             return PreviousBuild()
         same_cut = m.chunker == chunker and m.corpus.parser_version == parser_version
         rows = reader.all_chunks()
-        matrix = reader.vectors.reconstruct(np.arange(len(rows), dtype="int64"))
-        previous = PreviousBuild(vectors={r["text_sha"]: matrix[r["row"]] for r in rows})
-        heading_rows = reader.query("SELECT row, text_sha FROM headings ORDER BY row")
-        headings = reader.heading_vectors.reconstruct(np.arange(len(heading_rows), dtype="int64"))
-        previous.vectors.update((r["text_sha"], headings[r["row"]]) for r in heading_rows)
+        previous = PreviousBuild()
+        if m.model.precision == precision:
+            matrix = reader.vectors.reconstruct(np.arange(len(rows), dtype="int64"))
+            previous.vectors = {r["text_sha"]: matrix[r["row"]] for r in rows}
+            heading_rows = reader.query("SELECT row, text_sha FROM headings ORDER BY row")
+            headings = reader.heading_vectors.reconstruct(np.arange(len(heading_rows), dtype="int64"))
+            previous.vectors.update((r["text_sha"], headings[r["row"]]) for r in heading_rows)
         if same_cut:
             for r in reader.query("SELECT id, text FROM documents"):
                 previous.chunks[r["id"]] = (text_sha(r["text"]), [])

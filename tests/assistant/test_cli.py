@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from assistant.__main__ import main
+from indexer.manifest import SCHEMA_VERSION
 
 
 def snapshot(folder):
@@ -145,12 +146,10 @@ def test_bad_question_gets_one_line_and_exit_2(sample_index, capsys, question, e
     [
         (lambda d: shutil.rmtree(d), "no index at"),
         (
-            lambda d: _edit_manifest(
-                d, model={"id": "other/model", "requested": "all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
-            ),
+            lambda d: _edit_model(d, id="other/model"),
             "was built with other/model but the loaded model is sentence-transformers/all-MiniLM-L6-v2",
         ),
-        (lambda d: _edit_manifest(d, schema_version=99), "has index schema 99, this code reads 4"),
+        (lambda d: _edit_manifest(d, schema_version=99), f"has index schema 99, this code reads {SCHEMA_VERSION}"),
         (lambda d: (d / "manifest.json").write_text("{not json"), "manifest.json is not valid JSON"),
     ],
     ids=["missing", "other-model", "other-schema", "corrupt-manifest"],
@@ -168,6 +167,24 @@ def _edit_manifest(index, **changes):
     manifest = json.loads((index / "manifest.json").read_text())
     manifest.update(changes)
     (index / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _edit_model(index, **changes):
+    model = json.loads((index / "manifest.json").read_text())["model"]
+    _edit_manifest(index, model={**model, **changes})
+
+
+def test_a_forced_precision_other_than_the_index_is_refused_with_the_fix(sample_index, monkeypatch, capsys):
+    built = json.loads((sample_index / "manifest.json").read_text())["model"]["precision"]
+    other = {"float32": "bfloat16", "bfloat16": "float32"}[built]
+    monkeypatch.setenv("GUIDELINE_QA_PRECISION", other)
+    assert main(["ask", "--index", str(sample_index), "What dose?"]) == 2
+    err = capsys.readouterr().err
+    assert f"holds passages embedded in {built}, but GUIDELINE_QA_PRECISION asks for {other}" in err
+    assert f"GUIDELINE_QA_PRECISION={other} python -m indexer build" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("GUIDELINE_QA_PRECISION", built)  # the index's own precision, forced, is fine
+    assert main(["ask", "--index", str(sample_index), "What loading dose of trastuzumab is used?"]) == 0
 
 
 def test_escape_sequences_in_corpus_text_reach_the_terminal_defused(tmp_path, embedder, capsys):

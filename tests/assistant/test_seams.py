@@ -3,7 +3,10 @@ everything downstream (answers, the evaluation's rankings, the LangChain adapter
 
 from __future__ import annotations
 
+import copy
 import gc
+import json
+import shutil
 import weakref
 from dataclasses import replace
 
@@ -18,10 +21,11 @@ from assistant.rerank import RERANKERS, make_reranker
 from assistant.retrieve import Retriever
 from assistant.types import Answer
 from evals.variants import OurRetriever
-from indexer.build import build_index
-from indexer.errors import SettingsError
+from indexer.build import build_index, is_stale
+from indexer.errors import IndexDamaged, SettingsError
 from indexer.settings import Settings
 from indexer.store import read_manifest
+from indexer.vectors import FaissIVFStore
 
 from ..helpers import ROOT
 
@@ -49,6 +53,70 @@ def test_numpy_store_index_answers_exactly_as_faiss(numpy_index, assistant, embe
         assert [p.chunk_id for p in a.retrieved] == [p.chunk_id for p in b.retrieved]
         assert a.text == b.text
         assert [p.score for p in a.retrieved] == pytest.approx([p.score for p in b.retrieved], abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def ivf_index(tmp_path_factory, sample_index, embedder):
+    """The sample index rebuilt with `auto` told that 10 passages are many: its vectors are reused (same model,
+    same precision), only the store changes."""
+    index = tmp_path_factory.mktemp("ivf") / "index"
+    shutil.copytree(sample_index, index)
+    settings = Settings(corpus=(ROOT / "corpus",), index=index, approximate_above=10)
+    with pytest.MonkeyPatch.context() as patch:
+        # Few vectors a list, so even the sample's 25 passages and fewer headings get several lists, and
+        # different numbers of them, as a large corpus's would.
+        patch.setattr(FaissIVFStore, "TRAIN_PER_LIST", 4)
+        report = build_index(settings, embedder=embedder)
+    assert report.embedded == 0 and report.vector_store == "faiss-ivf"
+    assert not is_stale(settings) and is_stale(settings.replace(approximate_above=10_000))
+    return index
+
+
+def test_auto_picks_the_approximate_store_above_the_threshold_and_records_it(ivf_index, sample_index):
+    manifest = read_manifest(ivf_index)
+    assert manifest.vector_store == "faiss-ivf"
+    passages, headings = manifest.vector_params["vectors.faiss"], manifest.vector_params["headings.faiss"]
+    assert passages == {"nlist": 5, "nprobe": 5}  # sqrt(25): five lists, all scanned (fewer than 8)
+    assert headings["nlist"] > 1  # each file records its own lists, and the index loads (not "damaged")
+    SearchIndex(ivf_index)
+    assert read_manifest(sample_index).vector_store == "faiss-flat"  # the default threshold: exact
+    damaged = json.loads((ivf_index / "manifest.json").read_text())
+    damaged["vector_params"]["vectors.faiss"]["nprobe"] = 2  # the manifest no longer says how the file searches
+    copy = ivf_index.parent / "damaged"
+    shutil.copytree(ivf_index, copy)
+    (copy / "manifest.json").write_text(json.dumps(damaged))
+    with pytest.raises(IndexDamaged, match=r"vectors.faiss has store parameters .* the manifest says"):
+        SearchIndex(copy)
+
+
+def test_approximate_store_index_retrieves_as_the_exact_one(ivf_index, assistant, embedder):
+    other = Retriever(SearchIndex(ivf_index, embedder=embedder), assistant.settings.retrieval)
+    for question, article in QUESTIONS:
+        a = assistant.retriever.search(question, article=article).passages
+        b = other.search(question, article=article).passages
+        assert [p.chunk_id for p in a] == [p.chunk_id for p in b]
+        assert [p.score for p in a] == pytest.approx([p.score for p in b], abs=1e-6)
+
+
+def test_article_scope_survives_an_approximate_search_that_misses_it(assistant):
+    """Global search over lists that never hold the article: its passages still come back, scored exactly."""
+    index = copy.copy(assistant.index)
+    rows = np.arange(index.vectors.ntotal)
+    article = "metastatic-breast-cancer"
+    in_scope = set(index.scope_rows(index.scope(article))[0].tolist())
+    lists = FaissIVFStore.build(index.vectors.reconstruct(rows), nlist=4, nprobe=1)
+    index.vectors = lists
+    question = "What is the trastuzumab loading dose?"
+    qv = index.embedder.encode([question])[0]
+    scores, found = lists.search(qv.reshape(1, -1), 50)
+    assert len([r for r in found[0] if r >= 0]) < len(rows)  # one list of four: most rows are never seen
+    retrieval = Retriever(index, assistant.settings.retrieval).search(question, article=article, mode="dense")
+    scoped = [p for p in retrieval.passages if p.in_scope]
+    assert scoped and retrieval.passages[0].in_scope and {p.row for p in scoped} <= in_scope
+    exact = index.vectors.reconstruct(np.array([p.row for p in scoped])) @ qv
+    assert [p.dense for p in scoped] == pytest.approx(exact.tolist(), abs=1e-5)
+    best = max(in_scope, key=lambda r: float(index.vectors.reconstruct(np.array([r]))[0] @ qv))
+    assert scoped[0].row == best  # the article's best passage by exact cosine leads
 
 
 class Reverse:

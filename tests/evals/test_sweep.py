@@ -94,12 +94,19 @@ def test_compare_names_the_index_differences_that_matter(runs, tmp_path, capsys)
     metrics = json.loads((other / "metrics.json").read_text())
     metrics["index_manifest"]["counts"]["chunks"] += 1
     metrics["index_manifest"]["chunker"]["include_headings"] = False
+    built = metrics["index_manifest"]["model"]["precision"]
+    other_precision = {"float32": "bfloat16", "bfloat16": "float32"}[built]
+    metrics["index_manifest"]["model"]["precision"] = other_precision  # other vectors: a different measurement
+    metrics["index_manifest"]["vector_store"] = "faiss-ivf"
     metrics["index_manifest"]["built_at"] = "2030-01-01T00:00:00+00:00"  # when, not what: not listed
     (other / "metrics.json").write_text(json.dumps(metrics))
     assert main(["compare", str(tmp / "a"), str(other)]) == 0
     out = capsys.readouterr().out
     assert "settings: same in A and B" in out
     assert "chunker.include_headings  true -> false" in out and "counts.chunks" in out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("  ")}
+    assert rows["model.precision"] == [f'"{built}"', "->", f'"{other_precision}"']
+    assert rows["vector_store"] == ['"faiss-flat"', "->", '"faiss-ivf"']
     assert "built_at" not in out
 
 

@@ -73,6 +73,7 @@ def test_interrupt_during_embedding_leaves_previous_index(small, embedder):
 
     class Interrupted:
         model_id, dimension, max_seq_length = embedder.model_id, embedder.dimension, embedder.max_seq_length
+        precision = embedder.precision
         count_tokens = staticmethod(embedder.count_tokens)
 
         def encode(self, texts, progress=False):
@@ -147,7 +148,7 @@ def test_rebuild_re_chunks_only_documents_whose_text_changed(small, embedder):
     seen: list[str] = []
 
     class Spy:
-        model_id, max_seq_length = embedder.model_id, embedder.max_seq_length
+        model_id, max_seq_length, precision = embedder.model_id, embedder.max_seq_length, embedder.precision
 
         def count_tokens(self, texts):
             seen.extend(texts)

@@ -136,6 +136,7 @@ def test_our_own_index_is_rebuilt_and_a_file_added_during_the_build_survives(cor
 
     class SavesAFileMidBuild:
         model_id, dimension, max_seq_length = embedder.model_id, embedder.dimension, embedder.max_seq_length
+        precision = embedder.precision
         count_tokens = staticmethod(embedder.count_tokens)
 
         def encode(self, texts, progress=False):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import GuidelineQAError, SettingsError
-from indexer.settings import SECTIONS, VARIABLES, ChunkSettings, RetrievalSettings, Settings, Variable
+from indexer.settings import SECTIONS, VARIABLES, ChunkSettings, RetrievalSettings, Settings, Variable, field_rules
 
 from ..helpers import ROOT
 
@@ -26,6 +26,9 @@ def other_value(var: Variable) -> tuple[str, object]:
     if var.type is float:
         value = round(var.default * 0.9, 4)
         return str(value), value
+    if choices := field_rules(var)["choices"]:
+        value = next(c for c in choices if c != var.default)
+        return value, value
     if var.type is str:
         return "custom-name_2", "custom-name_2"
     if var.name == "GUIDELINE_QA_CORPUS":

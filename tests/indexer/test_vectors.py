@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexer.vectors import STORES, VectorStoreError, store_class
+from indexer.vectors import STORES, FaissIVFStore, VectorStoreError, choose_store, store_class
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -79,5 +79,39 @@ def test_numpy_store_never_unpickles(tmp_path):
 
 def test_names_users_give_resolve_and_unknown_names_list_the_choices():
     assert store_class("auto") is store_class("faiss") is STORES["faiss-flat"]
-    with pytest.raises(KeyError, match="choose from auto, faiss, numpy"):
+    assert store_class("ivf") is STORES["faiss-ivf"]
+    with pytest.raises(KeyError, match="choose from auto, faiss, ivf, numpy"):
         store_class("qdrant")
+
+
+def test_auto_is_exact_up_to_the_threshold_and_approximate_beyond_it():
+    assert choose_store("auto", 200_000, 200_000) is STORES["faiss-flat"]
+    assert choose_store("auto", 200_001, 200_000) is STORES["faiss-ivf"]
+    assert choose_store("faiss", 10**7, 200_000) is STORES["faiss-flat"]  # a named store, whatever the size
+    assert choose_store("ivf", 10, 200_000) is STORES["faiss-ivf"]
+    assert choose_store("numpy", 10**7, 200_000) is STORES["numpy"]
+
+
+def clustered(rows: int, dimension: int, seed: int) -> np.ndarray:
+    """Unit vectors around 200 centres, as embeddings of texts on a few hundred topics are."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(200, dimension))
+    return unit(centres[rng.integers(0, 200, rows)] + 0.5 * rng.normal(size=(rows, dimension)))
+
+
+def test_the_approximate_store_finds_the_exact_top_result_of_known_queries(tmp_path):
+    matrix = clustered(20_000, 32, seed=3)
+    path = tmp_path / "vectors.faiss"
+    FaissIVFStore.build(matrix).save(path)
+    store = FaissIVFStore.load(path)
+    assert store.params["nprobe"] < store.params["nlist"]  # really approximate: most lists are not scanned
+    known = np.random.default_rng(4).choice(20_000, 100, replace=False)
+    queries = unit(matrix[known] + 0.01 * np.random.default_rng(5).normal(size=(100, 32)))
+    scores, rows = store.search(queries, 10)
+    assert list(rows[:, 0]) == list(known)  # each query's own vector comes first
+    assert np.allclose(scores[:, 0], np.sum(queries * matrix[known], axis=1), atol=1e-5)
+    recall = np.mean(
+        [len(set(found) & set(brute_force(matrix, q, 10))) / 10 for q, found in zip(queries, rows, strict=True)]
+    )
+    assert recall >= 0.9
+    assert np.array_equal(store.reconstruct(known), matrix[known])  # rows read back exactly, for re-scoring
