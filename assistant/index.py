@@ -10,7 +10,7 @@ import numpy as np
 from indexer.errors import BuildError, IndexMismatch
 from indexer.model import Reference
 from indexer.store import IndexReader, StoredChunk
-from indexer.terms import TermWeights, zipf
+from indexer.terms import TermWeights, content_terms, zipf
 
 TOPIC_ZIPF = 3.5  # wordfreq's Zipf scale: rarer than about one use in 300,000 words of general English
 
@@ -71,6 +71,12 @@ class SearchIndex:
             if e.kind in ("class", "member"):  # drugs and their classes; abbreviations may name aspects
                 names += [e.term, e.expansion]
         return names
+
+    def drug_terms(self) -> frozenset[str]:
+        """The terms of the drugs and drug classes the query vocabulary names."""
+        return frozenset(
+            t for e in self.vocabulary if e.kind in ("class", "member") for t in content_terms(e.term)
+        )
 
     def domain_words(self) -> list[str]:
         """The corpus's own terms that are rare in general English ("thermography", "orchiectomy"): a question

@@ -3,7 +3,6 @@ the report and the plots."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -139,16 +138,8 @@ def section_metrics(dataset: Dataset, rankings: Sequence[Ranking]) -> tuple[dict
 
 
 def _settings_record(settings: Settings) -> dict:
-    """The full settings as JSON values (paths as strings), for metrics.json and sweep.json."""
-    return _jsonable(dataclasses.asdict(settings))
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return str(value) if isinstance(value, Path) else value
+    """The full settings as JSON values (paths as strings, the LLM key never), for metrics.json and sweep.json."""
+    return settings.record()
 
 
 def _manifest_record(index) -> dict:
