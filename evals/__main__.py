@@ -1,8 +1,9 @@
-"""Command line: `python -m evals run | sweep | compare | convert-medquad`."""
+"""Command line: `python -m evals run | sweep | claims | compare | convert-medquad`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="per-metric deltas and changed questions between two runs")
     c.add_argument("run_a", type=Path)
     c.add_argument("run_b", type=Path)
+    v = sub.add_parser("claims", help="the claim verifier's precision and recall on a labelled set of claims")
+    v.add_argument("--index", type=Path, required=True)
+    v.add_argument("--dataset", type=Path, required=True, help="folder with claims.jsonl")
+    v.add_argument("--grid", action="store_true", help="also over a grid of verifier thresholds")
+    v.add_argument("--out", type=Path, help="write the figures to this JSON file")
     m = sub.add_parser("convert-medquad", help="MedQuAD XML -> dataset (each question to its answer section)")
     m.add_argument("sources", type=Path, nargs="+", help="MedQuAD collection folders or files")
     m.add_argument("--out", type=Path, required=True)
@@ -84,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
             result = sweep(args.index, args.dataset, args.out, grid, split=args.split, progress=sys.stderr.isatty())
             print(sweep_table(result))
             print(f"{len(result['rows'])} combinations in {result['wall_s']} s; {args.out / 'sweep.json'}")
+        elif args.command == "claims":
+            from .claims import claims_table, evaluate_claims
+
+            result = evaluate_claims(args.index, args.dataset, Settings.from_env(), grid=args.grid)
+            if args.out:
+                args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+            print(claims_table(result))
         elif args.command == "compare":
             from .compare import compare
 
