@@ -139,12 +139,14 @@ class Assistant:
         article: str | None = None,
         *,
         query_vector=None,
+        composer: Composer | None = None,
         on_text: Callable[[str], None] | None = None,
     ) -> Answer:
         """Answer `question`; `query_vector`, when given, must embed `self.query_for(question, history)`.
 
-        `on_text`, for a composer that writes (the LLM composer), is called with its unverified text so far,
-        for progress only; the answer returned is what passed verification."""
+        `composer` replaces the assistant's own for this question (the app's choice of answers). `on_text`,
+        for a composer that writes (the LLM composer), is called with its unverified text so far, for
+        progress only; the answer returned is what passed verification."""
         started = time.perf_counter()
         question = check_question(question, self.settings.answer.max_question_chars)
         history = [check_question(h, self.settings.answer.max_question_chars) for h in history]
@@ -172,11 +174,11 @@ class Assistant:
             # the earlier topic's sentences ahead of the one that answers it.
             vector=self.index.embedder.encode([understood.text])[0] if resolution.followup else found.query_vector,
         )
-        composer: Any = self.composer
-        if on_text is not None and getattr(composer, "writes", False):
-            answer = composer.compose(request, found.passages, self.settings.disclaimer, on_text=on_text)
+        chosen: Any = composer or self.composer
+        if on_text is not None and getattr(chosen, "writes", False):
+            answer = chosen.compose(request, found.passages, self.settings.disclaimer, on_text=on_text)
         else:
-            answer = self.composer.compose(request, found.passages, self.settings.disclaimer)
+            answer = chosen.compose(request, found.passages, self.settings.disclaimer)
         answer.understood = understood.as_dict()
         answer.conversation = resolution.as_dict()
         answer.timings_ms = {

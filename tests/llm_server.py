@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol (plain and streamed), playing
-scripted models. The request's `model` picks the script; each script reads the passages it was sent, so it
-cites the label the trastuzumab dosing passage got, as a model would.
+scripted models. The request's `model` picks the script (or `play` sets one for all); each script reads the
+passages it was sent, so it cites the label the trastuzumab dosing passage got, as a model would.
 
 Scripts: faithful, dose-changed (4 mg/kg -> 6 mg/kg), uncited (adds a claim with no label), wrong-source
 (cites a passage that does not say it), negation-flipped, unlabelled (text with no labels), not-json (a body
@@ -61,7 +61,7 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         headers = {k.lower(): v for k, v in self.headers.items()}
         self.server.requests.append({"path": self.path, "headers": headers, "body": body})  # type: ignore[attr-defined]
-        model = body.get("model", "")
+        model = self.server.script or body.get("model", "")  # type: ignore[attr-defined]
         prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
         if model == "http-500":
             return self._send(500, "application/json", json.dumps({"error": {"message": "boom"}}).encode())
@@ -112,9 +112,14 @@ class ScriptedModels:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.requests = []  # type: ignore[attr-defined]
+        self.httpd.script = None  # type: ignore[attr-defined]  # a script for every request, whatever the model
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    def play(self, script: str | None) -> None:
+        """Answer every request with `script` (None: the script the request's model names)."""
+        self.httpd.script = script  # type: ignore[attr-defined]
 
     @property
     def requests(self) -> list[dict]:
