@@ -146,6 +146,9 @@ def choose_composer(settings: Settings) -> bool:
     model's (verified) answers."""
     if not settings.llm.url:
         return False
+    if settings.llm.problem():
+        st.sidebar.warning(md_escape(f"Answers by the model are off: {settings.llm.problem()}"))
+        return False
     with st.sidebar:
         st.subheader("Answers")
         default = 1 if settings.answer.composer == "llm" else 0
@@ -315,6 +318,8 @@ def how_it_was_read(answer) -> str:
     conversation = answer.conversation or {}
     if conversation.get("followup") and conversation.get("of"):
         parts.append(f"Answered as a follow-up to: “{conversation['of']}”")
+    if conversation.get("rewritten"):
+        parts.append(f"Searched for: “{conversation['rewritten']}”")
     read = describe((answer.understood or {}).get("expansions") or [])
     if read:  # synonyms alone are not shown: "Read as:" with nothing after it says nothing
         parts.append("Read as: " + read)

@@ -666,11 +666,8 @@ def check_composer(settings: Settings) -> None:
         raise SettingsError(
             f"GUIDELINE_QA_COMPOSER: unknown composer {name!r}; choose from {', '.join(sorted(COMPOSERS))}"
         )
-    if name == "llm" and not settings.llm.url:
-        raise SettingsError(
-            "the llm composer needs a model endpoint: set GUIDELINE_QA_LLM_URL (an OpenAI-compatible base URL) "
-            "and GUIDELINE_QA_LLM_MODEL"
-        )
+    if name == "llm" and settings.llm.problem():
+        raise SettingsError(f"the llm composer needs a model endpoint: {settings.llm.problem()}")
 
 
 def make_composer(index: SearchIndex, settings: Settings) -> Composer:

@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from indexer.settings import LLMSettings
+from indexer.terms import content_terms, matches
 from indexer.text import normalize_space, split_sentences, strip_markers
 
-from .compose import ExtractiveComposer
+from .compose import ExtractiveComposer, _words_for
 from .types import Answer, Citation, Passage, Request, UsedSentence
 from .verify import REASONS, Verdict, Verifier
 
 PROMPT_FILE = Path(__file__).with_name("prompts") / "answer.md"
+REWRITE_FILE = Path(__file__).with_name("prompts") / "rewrite.md"
 NO_ANSWER = "NO_ANSWER"
 # "[S1]", "[S1, S3]", "[S1][S3]" -> the article-marker form the sentence splitter keeps with its sentence.
 _LABELS_RE = re.compile(r"\[\s*S(\d{1,3})((?:\s*[,;]\s*S?\d{1,3})*)\s*\]", re.I)
@@ -43,6 +45,8 @@ class Prompt:
 
 
 def load_prompt(path: Path = PROMPT_FILE) -> Prompt:
+    """A prompt file: its `version:` line, its `## system` and `## user` sections (the user template's
+    {placeholders} filled by the caller)."""
     text = path.read_text(encoding="utf-8")
     version = re.search(r"^version:\s*(\S+)", text, re.M)
     parts = re.split(r"^## (system|user)\s*$", text, flags=re.M)
@@ -128,7 +132,7 @@ class LLMComposer:
         ]
         t = time.perf_counter()
         try:
-            reply = self._generate(messages, on_text)
+            reply = complete(self.chat, messages, self.settings, on_text)
         except Unusable as exc:
             timings["generate_ms"] = _ms(t)
             return _fall_back(fallback, f"The model's answer is not shown ({exc}).", stats, timings)
@@ -165,41 +169,72 @@ class LLMComposer:
         answer.verification = stats | {"timings_ms": timings}
         return answer
 
-    def _generate(self, messages: list[tuple[str, str]], on_text: Callable[[str], None] | None) -> str:
-        """The model's reply within the timeout; `Unusable` otherwise. The call runs in a worker thread so
-        that a stalled endpoint costs at most the timeout; `on_text` is called on this thread."""
-        timeout = self.settings.timeout
-        deadline = time.monotonic() + timeout
-        out: queue.Queue[tuple[str, Any]] = queue.Queue()
 
-        def work() -> None:
-            try:
-                if on_text is None:
-                    out.put(("done", self.chat.invoke(messages).content))
-                    return
-                for chunk in self.chat.stream(messages):
-                    out.put(("chunk", chunk.content))
-                out.put(("done", None))
-            except Exception as exc:  # reported on the caller's thread, as a reason
-                out.put(("error", exc))
+def complete(
+    chat: Any, messages: list[tuple[str, str]], settings: LLMSettings, on_text: Callable[[str], None] | None = None
+) -> str:
+    """The model's reply within `settings.timeout`; `Unusable` otherwise. The call runs in a worker thread
+    so that a stalled endpoint costs at most the timeout; `on_text` (streaming) is called on this thread."""
+    timeout = settings.timeout
+    deadline = time.monotonic() + timeout
+    out: queue.Queue[tuple[str, Any]] = queue.Queue()
 
-        threading.Thread(target=work, name="llm-composer", daemon=True).start()
-        parts: list[str] = []
-        while True:
-            try:
-                kind, value = out.get(timeout=max(deadline - time.monotonic(), 0.0))
-            except queue.Empty:
-                raise Unusable(f"no complete answer within {timeout:g} s") from None
-            if kind == "error":
-                raise Unusable(_why(value, self.settings.url or "")) from None
-            if value is not None and not isinstance(value, str):
-                raise Unusable("the reply was not text")
-            if kind == "chunk":
-                parts.append(value or "")
-                if on_text is not None:
-                    on_text("".join(parts))
-                continue
-            return value if value is not None else "".join(parts)
+    def work() -> None:
+        try:
+            if on_text is None:
+                out.put(("done", chat.invoke(messages).content))
+                return
+            for chunk in chat.stream(messages):
+                out.put(("chunk", chunk.content))
+            out.put(("done", None))
+        except Exception as exc:  # reported on the caller's thread, as a reason
+            out.put(("error", exc))
+
+    threading.Thread(target=work, name="llm-call", daemon=True).start()
+    parts: list[str] = []
+    while True:
+        try:
+            kind, value = out.get(timeout=max(deadline - time.monotonic(), 0.0))
+        except queue.Empty:
+            raise Unusable(f"no complete answer within {timeout:g} s") from None
+        if kind == "error":
+            raise Unusable(_why(value, settings.url or "")) from None
+        if value is not None and not isinstance(value, str):
+            raise Unusable("the reply was not text")
+        if kind == "chunk":
+            parts.append(value or "")
+            if on_text is not None:
+                on_text("".join(parts))
+            continue
+        return value if value is not None else "".join(parts)
+
+
+class QueryRewriter:
+    """Rewrites an elliptical follow-up into a standalone query with the model (prompts/rewrite.md). A
+    rewrite that drops a term of the question, runs long or spans lines is refused; so is any failure of the
+    endpoint. Either way the conversation's own reading (converse.py) stands."""
+
+    def __init__(self, settings: LLMSettings, *, chat: Any = None, prompt: Prompt | None = None) -> None:
+        self.settings = settings
+        self.prompt = prompt or load_prompt(REWRITE_FILE)
+        self.chat = chat if chat is not None else chat_model(settings)
+
+    def rewrite(self, question: str, earlier: Sequence[str]) -> tuple[str | None, str]:
+        """(the standalone query, "") or (None, why it is not used)."""
+        history = "\n".join(f"- {q}" for q in earlier)
+        user = self.prompt.user.format(history=history, question=question)
+        messages = [("system", self.prompt.system), ("human", user)]
+        try:
+            text = complete(self.chat, messages, self.settings).strip().strip('"“”')
+        except Unusable as exc:
+            return None, str(exc)
+        if not text or "\n" in text or len(text) > 3 * len(question) + 200:
+            return None, "the rewrite was not one short line"
+        have = content_terms(text)
+        lost = [t for t in content_terms(question) if not matches(t, have)]
+        if lost:
+            return None, f"the rewrite dropped the question's own words ({', '.join(_words_for(question, lost))})"
+        return text, ""
 
 
 def chat_model(settings: LLMSettings):

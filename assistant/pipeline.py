@@ -68,6 +68,11 @@ class Assistant:
         self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder)
         self.retriever = Retriever(self.index, self.settings.retrieval, reranker=reranker)
         self.composer = composer if composer is not None else make_composer(self.index, self.settings)
+        self.rewriter = None
+        if self.settings.llm.rewrite_followups and not self.settings.llm.problem():
+            from .llm import QueryRewriter
+
+            self.rewriter = QueryRewriter(self.settings.llm)
         self.understanding = Understanding(self.index.vocabulary, self.index.weights)
         self.topics = topic_vocabulary(self.index.topic_names())
         # What makes a question self-contained: a topic, or any word of the corpus rare in general English.
@@ -155,6 +160,13 @@ class Assistant:
         earlier = [self.understanding(h) for h in history]
         resolution = self.resolve(question, history, understood, earlier)
         turns = self.settings.retrieval.history_turns
+        rewritten: dict[str, str] = {}
+        if self.rewriter is not None and resolution.followup and history:
+            text, why = self.rewriter.rewrite(question, history[-turns:] if turns else history[-1:])
+            rewritten = {"rewritten": text} if text else {"rewrite_refused": why}
+            if text:
+                resolution = replace(resolution, query=text)
+                query_vector = None  # the caller's vector embeds the query before rewriting
         found = self.retriever.search(resolution.query, article=article, query_vector=query_vector)
         t = time.perf_counter()
         request = Request(
@@ -180,7 +192,7 @@ class Assistant:
         else:
             answer = chosen.compose(request, found.passages, self.settings.disclaimer)
         answer.understood = understood.as_dict()
-        answer.conversation = resolution.as_dict()
+        answer.conversation = resolution.as_dict() | rewritten
         answer.timings_ms = {
             **found.timings_ms,
             "compose": (time.perf_counter() - t) * 1000,

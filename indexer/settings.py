@@ -205,12 +205,24 @@ class LLMSettings:
         high=1,
     )
 
+    rewrite_followups: bool = setting(
+        False,
+        "GUIDELINE_QA_LLM_REWRITE_FOLLOWUPS",
+        "the model rewrites a follow-up into a standalone retrieval query (kept only if it keeps the question's words)",
+    )
+
     def __post_init__(self) -> None:
         validate(self)
         if self.url is not None and not re.match(r"https?://[^\s/]+", self.url):
             raise SettingsError(f"GUIDELINE_QA_LLM_URL must start with http:// or https://, got {self.url!r}")
-        if self.url is not None and not self.model:
-            raise SettingsError("GUIDELINE_QA_LLM_MODEL must be set when GUIDELINE_QA_LLM_URL is")
+
+    def problem(self) -> str | None:
+        """Why the LLM cannot be asked with these settings (no endpoint, or no model named), or None."""
+        if not self.url:
+            return "set GUIDELINE_QA_LLM_URL (an OpenAI-compatible base URL) and GUIDELINE_QA_LLM_MODEL"
+        if not self.model:
+            return "GUIDELINE_QA_LLM_MODEL must be set when GUIDELINE_QA_LLM_URL is"
+        return None
 
 
 @dataclass(frozen=True)

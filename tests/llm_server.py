@@ -4,7 +4,8 @@ passages it was sent, so it cites the label the trastuzumab dosing passage got, 
 
 Scripts: faithful, dose-changed (4 mg/kg -> 6 mg/kg), uncited (adds a claim with no label), wrong-source
 (cites a passage that does not say it), negation-flipped, unlabelled (text with no labels), not-json (a body
-that is no chat completion), slow (answers after SLOW_SECONDS), http-500, no-answer.
+that is no chat completion), slow (answers after SLOW_SECONDS), http-500, no-answer; and for follow-up
+rewriting, rewriter (keeps the question's words, adds the subject) and rewriter-lossy (drops them).
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ def labels(prompt: str) -> tuple[int, int]:
 
 
 def reply(model: str, prompt: str) -> str:
+    followup = re.search(r"Follow-up question: (.+)", prompt)
+    if model.startswith("rewriter") and followup:  # the follow-up rewriting prompt
+        asked = followup.group(1).strip().rstrip("?")
+        if model == "rewriter-lossy":
+            return "trastuzumab dosing"
+        return f"{asked} for trastuzumab in HER2-positive metastatic breast cancer?"
     d, o = labels(prompt)
     faithful = (
         f"Trastuzumab is started with a loading dose of 4 mg/kg IV over 90 minutes [S{d}]. "

@@ -338,7 +338,7 @@ def test_model_answers_stream_then_show_verified_and_a_slow_model_falls_back(ser
     ask(page, "What loading dose of trastuzumab is used?", 1, "It then continues at 2 mg/kg weekly. [S1]")
     reply = page.get_by_test_id("stChatMessage").nth(1)
     assert page.evaluate("window.sawWriting")  # the model's text streamed in as progress first
-    expect(reply.locator("li")).to_have_text(
+    expect(reply.locator("li").filter(has_text="[S1]")).to_have_text(  # the claims, one a line
         ["Trastuzumab is started with a loading dose of 4 mg/kg IV over 90 minutes. [S1]",
          "It then continues at 2 mg/kg weekly. [S1]"]
     )

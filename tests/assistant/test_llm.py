@@ -16,18 +16,11 @@ from assistant.compose import COMPOSERS
 from assistant.verify import normalise, quantities
 from indexer.settings import LLMSettings, Settings
 
-from ..llm_server import SLOW_SECONDS, ScriptedModels, closed_port_url
+from ..llm_server import SLOW_SECONDS, closed_port_url
 
 QUESTION = "What is the loading dose of trastuzumab?"
 ARTICLE = "metastatic-breast-cancer"
 KEY = "sk-test-not-a-real-key"
-
-
-@pytest.fixture(scope="module")
-def models():
-    server = ScriptedModels()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +150,16 @@ def test_cli_composer_llm(sample_index, models, monkeypatch, capsys):
     assert out["verification"]["dropped_by_reason"]["number"] == 1
 
 
+def test_cli_composer_llm_without_a_model_is_one_line(sample_index, monkeypatch, capsys):
+    monkeypatch.setenv("GUIDELINE_QA_LLM_URL", "http://127.0.0.1:11434/v1")
+    monkeypatch.delenv("GUIDELINE_QA_LLM_MODEL", raising=False)
+    assert main(["ask", "--index", str(sample_index), "--composer", "llm", QUESTION]) == 2
+    assert capsys.readouterr().err == (
+        "error: the llm composer needs a model endpoint: GUIDELINE_QA_LLM_MODEL must be set when "
+        "GUIDELINE_QA_LLM_URL is\n"
+    )
+
+
 def test_cli_composer_llm_without_an_endpoint_is_one_line(sample_index, monkeypatch, capsys):
     monkeypatch.delenv("GUIDELINE_QA_LLM_URL", raising=False)
     started = time.monotonic()
@@ -181,7 +184,6 @@ def test_the_key_is_never_recorded_or_shown():
     ("env", "message"),
     [
         ({"GUIDELINE_QA_LLM_URL": "127.0.0.1:11434/v1", "GUIDELINE_QA_LLM_MODEL": "m"}, "must start with http://"),
-        ({"GUIDELINE_QA_LLM_URL": "http://127.0.0.1:11434/v1"}, "GUIDELINE_QA_LLM_MODEL must be set"),
         ({"GUIDELINE_QA_LLM_TIMEOUT": "0"}, "GUIDELINE_QA_LLM_TIMEOUT must be greater than 0 and at most 600, got 0"),
     ],
 )
@@ -190,3 +192,22 @@ def test_bad_llm_settings_are_one_line(env, message):
 
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+FIRST = "What is the first-line treatment for HER2-positive metastatic breast cancer?"
+
+
+@pytest.mark.parametrize("model", ["rewriter", "rewriter-lossy"])
+def test_a_follow_up_is_rewritten_only_when_the_rewrite_keeps_its_words(sample_index, embedder, models, model):
+    from assistant.pipeline import Assistant
+
+    llm = LLMSettings(url=models.url, model=model, rewrite_followups=True)
+    helper = Assistant(sample_index, Settings().replace(llm=llm), embedder=embedder)  # answers stay extractive
+    answer = helper.ask("What loading dose is used?", [FIRST], ARTICLE)
+    rewrite = "What loading dose is used for trastuzumab in HER2-positive metastatic breast cancer?"
+    if model == "rewriter":
+        assert answer.conversation["rewritten"] == answer.query == rewrite
+    else:
+        assert answer.conversation["rewrite_refused"] == "the rewrite dropped the question's own words (loading, dose)"
+        assert answer.query != "trastuzumab dosing" and "loading" in answer.query
+    assert "4 mg/kg IV over 90 minutes" in answer.text and answer.composer == "extractive"

@@ -11,16 +11,8 @@ from evals.runner import run_evaluation
 from indexer.settings import LLMSettings, Settings
 
 from ..helpers import ROOT
-from ..llm_server import ScriptedModels
 
 IDS = ("mbc-10", "mbc-11", "mbc-12")
-
-
-@pytest.fixture(scope="module")
-def models():
-    server = ScriptedModels()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")
