@@ -45,6 +45,11 @@ PURPOSE = (
     "For healthcare professionals only."
 )
 ANSWER_CAPTION = "Quoted from the indexed guidelines: check each source before use."
+LLM_CAPTION = (
+    "Written by the model from the indexed guidelines; each statement was checked against the source it cites. "
+    "Check each source before use."
+)
+QUOTED, WRITTEN = "Quoted from the guidelines", "Written by the model, each statement verified"
 
 # Static CSS written here, never built from corpus or user text. On a wide screen the article and the
 # conversation scroll on their own between the header and the ask box that Streamlit pins at the bottom;
@@ -162,6 +167,31 @@ def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) 
     settings = Settings.from_env()
     current = fingerprint_within(existing, settings.ingest, settings.stale_check_seconds) if existing else ""
     return None if current is None else bool(existing) and current != built_fingerprint
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def load_llm_composer(index: str, build_key: tuple, _assistant):
+    """The LLM composer on the loaded index (one per build, as the assistant); its settings from the
+    environment (GUIDELINE_QA_LLM_*)."""
+    from assistant.compose import COMPOSERS
+
+    return COMPOSERS["llm"](_assistant.index, _assistant.settings)
+
+
+def choose_composer(settings: Settings) -> bool:
+    """The sidebar's choice of answers, offered only when a model endpoint is configured: True for the
+    model's (verified) answers."""
+    if not settings.llm.url:
+        return False
+    if settings.llm.problem():
+        st.sidebar.warning(md_escape(f"Answers by the model are off: {settings.llm.problem()}"))
+        return False
+    with st.sidebar:
+        st.subheader("Answers")
+        default = 1 if settings.answer.composer == "llm" else 0
+        choice = st.radio("How answers are written", [QUOTED, WRITTEN], index=default, key="composer")
+        st.caption(md_escape(f"Model: {settings.llm.model} at {settings.llm.url}"))
+    return choice == WRITTEN
 
 
 def sidebar_status(index: Path, manifest: Manifest) -> None:
@@ -317,13 +347,21 @@ def show_reply(assistant, article: dict, turn: int, question: str, answer) -> No
     reading = how_it_was_read(answer)
     if reading:
         st.caption(md_escape(reading))
+    if answer.note:
+        st.info(md_escape(answer.note))
     if answer.abstained:
         show_refusal(article, answer)
     else:
         st.markdown(claims_markdown(answer))
         for c in answer.citations:
             show_citation(article, c)
-    st.caption(ANSWER_CAPTION)
+    if answer.dropped:
+        with st.expander(f"Left out: {len(answer.dropped)} statement(s) of the model that failed the check"):
+            st.markdown(
+                "\n".join(f"- {md_escape(d['claim'])} ({md_escape(d['reason'])}: {md_escape(d['detail'])})"
+                          for d in answer.dropped)
+            )
+    st.caption(LLM_CAPTION if answer.composer == "llm" else ANSWER_CAPTION)
     feedback_controls(assistant, article, turn, question, answer)
 
 
@@ -348,6 +386,8 @@ def how_it_was_read(answer) -> str:
     conversation = answer.conversation or {}
     if conversation.get("followup") and conversation.get("of"):
         parts.append(f"Answered as a follow-up to: “{conversation['of']}”")
+    if conversation.get("rewritten"):
+        parts.append(f"Searched for: “{conversation['rewritten']}”")
     read = describe((answer.understood or {}).get("expansions") or [])
     if read:  # synonyms alone are not shown: "Read as:" with nothing after it says nothing
         parts.append("Read as: " + read)
@@ -437,7 +477,7 @@ def log_question(settings: Settings, article: str, question: str) -> None:
         append_line(settings.log_questions, json.dumps(record, ensure_ascii=False))  # created 0600
 
 
-def chat(assistant, article: dict, question: str | None) -> None:
+def chat(assistant, article: dict, question: str | None, composer=None) -> None:
     """The conversation about the open article: the disclaimer once, suggested questions to start with,
     every turn, and the question just asked, echoed at once while the guidelines are searched."""
     chats = tab_state().setdefault("chats", {})
@@ -465,8 +505,15 @@ def chat(assistant, article: dict, question: str | None) -> None:
             with st.chat_message("assistant"):
                 searching = st.empty()  # shown at once (st.spinner waits half a second), gone with the answer
                 searching.status("Searching the guidelines ...", state="running")
+                def writing(text: str) -> None:  # progress only: the model's text, not yet checked
+                    with searching.container():
+                        st.status("The model is writing; each statement is checked before it is shown ...")
+                        st.caption(md_escape(text[-600:]))
+
                 try:
-                    answer = assistant.ask(question, [q for q, _ in turns], article["id"])
+                    answer = assistant.ask(
+                        question, [q for q, _ in turns], article["id"], composer=composer, on_text=writing
+                    )
                 except GuidelineQAError as exc:
                     searching.empty()
                     st.error(md_escape(str(exc)))
@@ -496,7 +543,7 @@ def export_button(assistant, article: dict, turns) -> None:
     )
 
 
-def workspace(assistant, article: dict) -> None:
+def workspace(assistant, article: dict, composer=None) -> None:
     """The article and the conversation side by side, each scrolling on its own, the ask box below."""
     # Called outside the columns, the chat input is pinned to the bottom of the page, in reach at any scroll.
     typed = st.chat_input("Ask a follow-up question about this article", key=f"chat_input:{article['id']}")
@@ -505,7 +552,7 @@ def workspace(assistant, article: dict) -> None:
     with left, st.container(height=600, border=False, key="article-pane"):
         article_view(assistant, article)
     with right:
-        chat(assistant, article, question)
+        chat(assistant, article, question, composer)
 
 
 def masthead() -> None:
@@ -658,10 +705,11 @@ def main() -> None:
         st.code(rebuild_command_for(index), language="bash")
         st.stop()
     sidebar_status(index, assistant.index.manifest)
+    composer = load_llm_composer(str(index), build_key(index), assistant) if choose_composer(settings) else None
     article = choose_article(assistant)
     if article is None:
         st.stop()
-    workspace(assistant, article)
+    workspace(assistant, article, composer)
 
 
 main()

@@ -1,10 +1,11 @@
-"""Command line: `python -m assistant ask --index DIR [--article ID] [--json] QUESTION`, or a batch with
-`--questions FILE.jsonl --json` (one JSON object per line in, one per line out, in order, a bad line
-answered by {"id", "error"}; model and index load once)."""
+"""Command line: `python -m assistant ask --index DIR [--article ID] [--composer llm] [--json] QUESTION`,
+or a batch with `--questions FILE.jsonl --json` (one JSON object per line in, one per line out, in order,
+a bad line answered by {"id", "error"}; model and index load once)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -29,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--article", help="article id in scope: its passages and references come first")
     a.add_argument("--questions", type=Path, help="JSONL file: {id, question, history?, article?} per line")
     a.add_argument("--json", action="store_true", help="print JSON (one object per line in batch mode)")
+    a.add_argument(
+        "--composer",
+        choices=("extractive", "llm"),
+        help="extractive (quoted sentences) or llm (the configured model, every claim verified); "
+        "default: GUIDELINE_QA_COMPOSER, else extractive",
+    )
     return parser
 
 
@@ -37,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = Settings.from_env().replace(index=args.index)
+        if args.composer:
+            settings = settings.replace(answer=dataclasses.replace(settings.answer, composer=args.composer))
+        from .compose import check_composer
+
+        check_composer(settings)  # an llm composer without an endpoint fails before the model loads
         if (args.question is None) == (args.questions is None):
             raise GuidelineQAError("give either a QUESTION or --questions FILE.jsonl")
         lines = _read_lines(args.questions) if args.questions else None
@@ -138,6 +150,8 @@ def _print_json_line(out: dict) -> None:
 
 def _render(answer) -> str:
     lines = [answer.text]
+    if answer.note:
+        lines.insert(0, f"Note: {answer.note}")
     if answer.abstained:
         lines.append(f"Why: {answer.reason}.")
         if answer.retrieved:

@@ -82,6 +82,13 @@ _DRUG = re.compile(
     r"olol|vir|cillin|cycline|floxacin|parin|xaban|gliptin|glutide|tecan|mustine|fosfamide|tabine|fluridine|"
     r"strant|parib|lutamide|semide|pine|zepam|tinib|limus|ciclib|lisib|deruxtecan|vedotin|govitecan|tansine)$"
 )
+
+
+def drug_like(term: str, vocabulary_terms: frozenset[str] = frozenset()) -> bool:
+    """A drug by the vocabulary (a class member, a brand) or by its name's ending."""
+    return bool(_DRUG.search(term)) or term in vocabulary_terms
+
+
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
 _MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish|ed|en)$")  # adjectives, participles, verbs
 _HEAD = r"(cancers?|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
@@ -378,6 +385,15 @@ class ExtractiveComposer:
             missing=names,
         )
 
+    def answers(self, request: Request, texts: Sequence[str]) -> bool:
+        """Whether `texts` together hold the question as a passage must to be evidence: min_coverage of its
+        salient terms, min_topics of its topics and every specific aspect asked (the LLM composer's test of
+        what remains after verification)."""
+        salient = self._salient(request)
+        have = [t for text in texts for t in content_terms(text)]
+        weighted, topics, aspects = self.coverage(request, salient, have, self._asked_aspects(request, salient))
+        return weighted >= self.settings.min_coverage and topics >= self.settings.min_topics and aspects
+
     def _choose(self, request: Request, evidence: list[Passage]) -> list[_Candidate]:
         """The answer's sentences: best first, others only when nearly as good (see module docstring)."""
         s = self.settings
@@ -454,8 +470,7 @@ class ExtractiveComposer:
         return not total or sum(part[t] for t in lacking) / total >= self.settings.max_unknown
 
     def _drug(self, request: Request, term: str) -> bool:
-        """A drug by the vocabulary (a class member, a brand) or by its name's ending."""
-        return bool(_DRUG.search(term)) or term in request.vocabulary_terms
+        return drug_like(term, request.vocabulary_terms)
 
     def _unanswered(
         self,
@@ -653,21 +668,35 @@ def _near_duplicate(a: str, b: str, threshold: float = 0.8) -> bool:
     return len(ta & tb) / len(ta | tb) >= threshold
 
 
-COMPOSERS: dict[str, Callable[[SearchIndex, Settings], Composer]] = {
-    "extractive": lambda index, settings: ExtractiveComposer(
-        index.weights, settings.answer, lambda texts: index.embedder.encode(list(texts))
-    ),
-}
+def _extractive(index: SearchIndex, settings: Settings) -> ExtractiveComposer:
+    return ExtractiveComposer(index.weights, settings.answer, lambda texts: index.embedder.encode(list(texts)))
+
+
+def _llm(index: SearchIndex, settings: Settings) -> Composer:
+    from .llm import LLMComposer
+    from .verify import Verifier
+
+    extractive = _extractive(index, settings)
+    verifier = Verifier.for_index(index, settings.llm, vectors=extractive._vectors)  # one embedding per sentence
+    return LLMComposer(extractive, verifier, settings.llm, settings.answer.max_passages)
+
+
+COMPOSERS: dict[str, Callable[[SearchIndex, Settings], Composer]] = {"extractive": _extractive, "llm": _llm}
+
+
+def check_composer(settings: Settings) -> None:
+    """SettingsError when the composer the settings name cannot be built: before anything loads."""
+    name = settings.answer.composer
+    if name not in COMPOSERS:
+        raise SettingsError(
+            f"GUIDELINE_QA_COMPOSER: unknown composer {name!r}; choose from {', '.join(sorted(COMPOSERS))}"
+        )
+    if name == "llm" and settings.llm.problem():
+        raise SettingsError(f"the llm composer needs a model endpoint: {settings.llm.problem()}")
 
 
 def make_composer(index: SearchIndex, settings: Settings) -> Composer:
-    name = settings.answer.composer
-    try:
-        factory = COMPOSERS[name]
-    except KeyError:
-        raise SettingsError(
-            f"GUIDELINE_QA_COMPOSER: unknown composer {name!r}; choose from {', '.join(sorted(COMPOSERS))}"
-        ) from None
-    return factory(index, settings)
+    check_composer(settings)
+    return COMPOSERS[settings.answer.composer](index, settings)
 
 

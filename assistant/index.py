@@ -85,6 +85,12 @@ class SearchIndex:
                 names += [e.term, e.expansion]
         return names
 
+    def drug_terms(self) -> frozenset[str]:
+        """The terms of the drugs and drug classes the query vocabulary names."""
+        return frozenset(
+            t for e in self.vocabulary if e.kind in ("class", "member") for t in content_terms(e.term)
+        )
+
     def domain_words(self) -> list[str]:
         """The corpus's own terms that are rare in general English ("thermography", "orchiectomy"): a question
         naming one names a subject of its own, whether or not a title or heading does."""

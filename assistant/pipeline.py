@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from indexer.settings import Settings
-from indexer.terms import content_terms
+from indexer.settings import LLMSettings, Settings
 
 from .compose import Composer, make_composer
 from .converse import Resolution, resolve_conversation, topic_vocabulary
@@ -20,6 +20,7 @@ from .rerank import Reranker
 from .retrieve import Retriever
 from .types import Answer, Request
 from .understand import Understanding, Understood
+from .verify import Verifier
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -67,14 +68,21 @@ class Assistant:
         self.index = SearchIndex(index_dir or self.settings.index, embedder=embedder, precision=self.settings.precision)
         self.retriever = Retriever(self.index, self.settings.retrieval, reranker=reranker)
         self.composer = composer if composer is not None else make_composer(self.index, self.settings)
+        self.rewriter = None
+        if self.settings.llm.rewrite_followups and not self.settings.llm.problem():
+            from .llm import QueryRewriter
+
+            self.rewriter = QueryRewriter(self.settings.llm)
         self.understanding = Understanding(self.index.vocabulary, self.index.weights)
         self.topics = topic_vocabulary(self.index.topic_names())
         # What makes a question self-contained: a topic, or any word of the corpus rare in general English.
         self.subjects = self.topics | frozenset(self.index.domain_words())
         self._suggested: dict[tuple[str, int], list[str]] = {}
-        self.vocabulary_terms = frozenset(
-            t for e in self.index.vocabulary if e.kind in ("class", "member") for t in content_terms(e.term)
-        )
+        self.vocabulary_terms = self.index.drug_terms()
+
+    def verifier(self, llm: LLMSettings | None = None) -> Verifier:
+        """A claim verifier on this index's terms and model, with `llm`'s thresholds (default: the settings')."""
+        return Verifier.for_index(self.index, llm or self.settings.llm)
 
     def resolve(
         self,
@@ -130,9 +138,20 @@ class Assistant:
             raise UnknownArticle(f"no article with id {article!r} in {self.index.path} (articles: {known})")
 
     def ask(
-        self, question: str, history: Sequence[str] = (), article: str | None = None, *, query_vector=None
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        article: str | None = None,
+        *,
+        query_vector=None,
+        composer: Composer | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Answer `question`; `query_vector`, when given, must embed `self.query_for(question, history)`."""
+        """Answer `question`; `query_vector`, when given, must embed `self.query_for(question, history)`.
+
+        `composer` replaces the assistant's own for this question (the app's choice of answers). `on_text`,
+        for a composer that writes (the LLM composer), is called with its unverified text so far, for
+        progress only; the answer returned is what passed verification."""
         started = time.perf_counter()
         question = check_question(question, self.settings.answer.max_question_chars)
         history = [check_question(h, self.settings.answer.max_question_chars) for h in history]
@@ -141,6 +160,13 @@ class Assistant:
         earlier = [self.understanding(h) for h in history]
         resolution = self.resolve(question, history, understood, earlier)
         turns = self.settings.retrieval.history_turns
+        rewritten: dict[str, str] = {}
+        if self.rewriter is not None and resolution.followup and history:
+            text, why = self.rewriter.rewrite(question, history[-turns:] if turns else history[-1:])
+            rewritten = {"rewritten": text} if text else {"rewrite_refused": why}
+            if text:
+                resolution = replace(resolution, query=text)
+                query_vector = None  # the caller's vector embeds the query before rewriting
         found = self.retriever.search(resolution.query, article=article, query_vector=query_vector)
         t = time.perf_counter()
         request = Request(
@@ -160,9 +186,13 @@ class Assistant:
             # the earlier topic's sentences ahead of the one that answers it.
             vector=self.index.embedder.encode([understood.text])[0] if resolution.followup else found.query_vector,
         )
-        answer = self.composer.compose(request, found.passages, self.settings.disclaimer)
+        chosen: Any = composer or self.composer
+        if on_text is not None and getattr(chosen, "writes", False):
+            answer = chosen.compose(request, found.passages, self.settings.disclaimer, on_text=on_text)
+        else:
+            answer = chosen.compose(request, found.passages, self.settings.disclaimer)
         answer.understood = understood.as_dict()
-        answer.conversation = resolution.as_dict()
+        answer.conversation = resolution.as_dict() | rewritten
         answer.timings_ms = {
             **found.timings_ms,
             "compose": (time.perf_counter() - t) * 1000,

@@ -107,6 +107,10 @@ class Answer:
     # The answer's statements in order, each with the number of its citation; None for a note of the
     # composer's own ("The indexed guidelines do not mention ..."). Empty: the whole text is one statement.
     claims: list[tuple[str, int | None]] = field(default_factory=list)
+    composer: str = "extractive"  # what wrote the answer shown: "llm" (verified claims) or "extractive"
+    note: str = ""  # one line on why the model's answer is not shown (the extractive one is)
+    dropped: list[dict] = field(default_factory=list)  # the model's claims that failed verification, with why
+    verification: dict = field(default_factory=dict)  # the LLM composer's counts and timings; empty without it
 
     def as_dict(self) -> dict:
         return {
@@ -121,4 +125,7 @@ class Answer:
             "retrieved": [p.brief() for p in self.retrieved],
             "disclaimer": self.disclaimer,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "composer": self.composer,
+            "note": self.note,
+            **({"dropped": self.dropped, "verification": self.verification} if self.verification else {}),
         }

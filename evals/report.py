@@ -59,8 +59,26 @@ def write_report(result: dict, out: Path) -> None:
             lines.append(f"| {v} | " + " | ".join(cells) + " |")
         lines.append("")
     a = result["answers"]
-    lines += ["## Answers (hybrid retrieval, extractive composer)", "", "| metric | value |", "|---|---|"]
+    composer = a.get("composer", "extractive")
+    lines += [f"## Answers (hybrid retrieval, {composer} composer)", "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {_fmt(a.get(k))} |" for k in ANSWER_METRICS]
+    llm = a.get("llm")
+    if llm:
+        dropped = ", ".join(f"{r} {n}" for r, n in llm["claims_dropped_by_reason"].items()) or "none"
+        notes = "; ".join(f"{n}x {note}" for note, n in llm["fallback_notes"].items()) or "none"
+        lines += [
+            "",
+            "## LLM composer",
+            "",
+            "| | |",
+            "|---|---|",
+            f"| questions the model was asked | {llm['questions_asked']} |",
+            f"| claims generated / shown | {llm['claims_generated']} / {llm['claims_shown']} |",
+            f"| claims dropped, by reason | {dropped} |",
+            f"| numbers shown that their cited passage lacks | {llm['numbers_not_found_in_shown']} |",
+            f"| fallbacks to the extractive answer | {llm['fallbacks']} ({notes}) |",
+        ]
+        lines += [f"| latency {k} (ms) | {_fmt(v)} |" for k, v in llm["latency_ms"].items()]
     lat = result["latency_ms"]
     lines += [
         "",

@@ -8,10 +8,12 @@ import datetime as dt
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.pipeline import Assistant
+from assistant.verify import normalise, quantities
 from indexer.errors import GuidelineQAError
 from indexer.settings import Settings
 
@@ -33,12 +35,17 @@ def run_evaluation(
     settings: Settings | None = None,
     progress: bool = False,
     embedder=None,
+    composer: str | None = None,
 ) -> dict:
-    """Evaluate `dataset_dir` (its `split`) on `index` with `settings` (default: from the environment)."""
+    """Evaluate `dataset_dir` (its `split`) on `index` with `settings` (default: from the environment);
+    `composer` names the answers' composer (default: the settings')."""
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
         raise GuidelineQAError(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
     started = time.perf_counter()
+    if composer:
+        base = settings or Settings.from_env()
+        settings = base.replace(answer=dataclasses.replace(base.answer, composer=composer))
     assistant, dataset, queries, articles = prepare(index, dataset_dir, split, settings, embedder)
     manifest = _manifest_record(assistant.index)
     include_headings = bool(assistant.index.manifest.chunker.get("include_headings", True))
@@ -141,16 +148,8 @@ def section_metrics(dataset: Dataset, rankings: Sequence[Ranking]) -> tuple[dict
 
 
 def _settings_record(settings: Settings) -> dict:
-    """The full settings as JSON values (paths as strings), for metrics.json and sweep.json."""
-    return _jsonable(dataclasses.asdict(settings))
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return str(value) if isinstance(value, Path) else value
+    """The full settings as JSON values (paths as strings, the LLM key never), for metrics.json and sweep.json."""
+    return settings.record()
 
 
 def _manifest_record(index) -> dict:
@@ -186,11 +185,13 @@ def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> 
     clean: list[float] = []
     named: list[float] = []
     stages: dict[str, list[float]] = {"retrieve": [], "compose": []}
+    llm = LLMTally()
     for i in _progress(range(len(dataset.queries)), progress, "answers"):
         q = dataset.queries[i]
         answer = assistant.ask(q.text, q.history, articles[i], query_vector=vectors[i])
         for stage in stages:
             stages[stage].append(answer.timings_ms[stage])
+        llm.add(answer)
         cited = [c.passage.section_id for c in answer.citations]
         relevant = [s for s, g in dataset.qrels.get(q.id, {}).items() if g > 0]
         cited_text = " ".join(c.passage.text for c in answer.citations)
@@ -238,12 +239,70 @@ def _answers(assistant, dataset: Dataset, vectors, articles, rows, progress) -> 
         "missing_named_rate": m.mean(named),
         "disclaimer_rate": m.mean(disclaimer),
         "by_category": _by_category(dataset, rows),
+        "composer": assistant.settings.answer.composer,
+        **({"llm": llm.summary()} if llm.asked else {}),
         "latency_ms": {
             f"{stage}_{name}": m.percentile(values, q)
             for stage, values in stages.items()
             for name, q in (("p50", 0.5), ("p95", 0.95))
         },
     }
+
+
+class LLMTally:
+    """What the LLM composer did over a run: claims written and dropped (by reason), numbers shown that
+    their cited passage lacks (must stay 0), fallbacks (by note) and each stage's latency."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+        self.claims = self.kept = self.fallbacks = self.numbers_not_found = 0
+        self.dropped: Counter[str] = Counter()
+        self.notes: Counter[str] = Counter()
+        self.stages: dict[str, list[float]] = {"extractive_ms": [], "generate_ms": [], "verify_ms": []}
+
+    def add(self, answer) -> None:
+        self.numbers_not_found += _numbers_not_found(answer)
+        v = answer.verification
+        if not v or "skipped" in v:
+            return
+        self.asked += 1
+        self.claims += v.get("claims", 0)
+        self.kept += v.get("kept", 0)
+        self.dropped.update({r: n for r, n in v.get("dropped_by_reason", {}).items() if n})
+        if v.get("fallback"):
+            self.fallbacks += 1
+            self.notes[answer.note.split(" The answer below")[0]] += 1
+        for stage, values in self.stages.items():
+            if stage in v.get("timings_ms", {}):
+                values.append(v["timings_ms"][stage])
+
+    def summary(self) -> dict:
+        return {
+            "questions_asked": self.asked,
+            "claims_generated": self.claims,
+            "claims_shown": self.kept,
+            "claims_dropped_by_reason": dict(self.dropped),
+            "numbers_not_found_in_shown": self.numbers_not_found,
+            "fallbacks": self.fallbacks,
+            "fallback_notes": dict(self.notes),
+            "latency_ms": {
+                f"{stage[:-3]}_{name}": m.percentile(values, q)
+                for stage, values in self.stages.items()
+                for name, q in (("p50", 0.5), ("p95", 0.95))
+                if values
+            },
+        }
+
+
+def _numbers_not_found(answer) -> int:
+    """Numbers (with units) of the claims shown that the passage each cites does not hold."""
+    passages = {c.n: {(q.value, q.unit) for q in quantities(normalise(c.passage.text))} for c in answer.citations}
+    return sum(
+        (q.value, q.unit) not in passages.get(n, set())
+        for text, n in answer.claims
+        if n is not None
+        for q in quantities(normalise(text))
+    )
 
 
 def _by_category(dataset: Dataset, rows: list[dict]) -> dict[str, dict]:

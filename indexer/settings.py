@@ -49,14 +49,16 @@ def setting(
     above: Bound = None,
     identifier: bool = False,
     choices: tuple[str, ...] = (),
+    secret: bool = False,
 ) -> Any:
     """A settings field: its default, environment variable, one-line doc and allowed values.
 
     `low`/`high` are inclusive bounds, `above` an exclusive lower bound; `identifier` asks for a
-    lowercase name (`[a-z0-9_-]+`); `choices` lists the only values accepted.
+    lowercase name (`[a-z0-9_-]+`); `choices` lists the only values accepted; `secret` keeps the value out
+    of repr() and of recorded settings.
     """
     rules = {"low": low, "high": high, "above": above, "identifier": identifier, "choices": choices}
-    return field(default=default, metadata={"env": env, "doc": doc, **rules})
+    return field(default=default, repr=not secret, metadata={"env": env, "doc": doc, "secret": secret, **rules})
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,63 @@ class AnswerSettings:
 
 
 @dataclass(frozen=True)
+class LLMSettings:
+    """The optional LLM composer (docs/llm.md): an OpenAI-compatible endpoint, its limits, and the verifier's
+    thresholds (calibrated on evals/datasets/claims)."""
+
+    url: str | None = setting(
+        None, "GUIDELINE_QA_LLM_URL", "OpenAI-compatible base URL of a chat model, e.g. http://127.0.0.1:11434/v1"
+    )
+    model: str | None = setting(None, "GUIDELINE_QA_LLM_MODEL", "model name the endpoint serves")
+    api_key: str | None = setting(
+        None, "GUIDELINE_QA_LLM_API_KEY", "key the endpoint asks for (never logged or shown)", secret=True
+    )
+    timeout: float = setting(
+        20.0,
+        "GUIDELINE_QA_LLM_TIMEOUT",
+        "longest wait for the model's whole answer, in seconds; past it the extractive answer is shown",
+        above=0,
+        high=600,
+    )
+    max_tokens: int = setting(
+        400, "GUIDELINE_QA_LLM_MAX_TOKENS", "longest answer the model may write, in tokens", low=16, high=8192
+    )
+    min_similarity: float = setting(
+        0.6,
+        "GUIDELINE_QA_VERIFY_MIN_SIMILARITY",
+        "claim check: least cosine of a claim to its best cited sentence",
+        low=-1,
+        high=1,
+    )
+    min_coverage: float = setting(
+        0.5,
+        "GUIDELINE_QA_VERIFY_MIN_COVERAGE",
+        "claim check: least idf-weighted share of a claim's terms its best cited sentence holds",
+        low=0,
+        high=1,
+    )
+
+    rewrite_followups: bool = setting(
+        False,
+        "GUIDELINE_QA_LLM_REWRITE_FOLLOWUPS",
+        "the model rewrites a follow-up into a standalone retrieval query (kept only if it keeps the question's words)",
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+        if self.url is not None and not re.match(r"https?://[^\s/]+", self.url):
+            raise SettingsError(f"GUIDELINE_QA_LLM_URL must start with http:// or https://, got {self.url!r}")
+
+    def problem(self) -> str | None:
+        """Why the LLM cannot be asked with these settings (no endpoint, or no model named), or None."""
+        if not self.url:
+            return "set GUIDELINE_QA_LLM_URL (an OpenAI-compatible base URL) and GUIDELINE_QA_LLM_MODEL"
+        if not self.model:
+            return "GUIDELINE_QA_LLM_MODEL must be set when GUIDELINE_QA_LLM_URL is"
+        return None
+
+
+@dataclass(frozen=True)
 class IngestSettings:
     """What the indexer reads: limits that keep every parser bounded, and which symlinks it follows.
 
@@ -225,6 +284,7 @@ class Settings:
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    llm: LLMSettings = field(default_factory=LLMSettings)
     log_questions: Path | None = setting(
         None, "GUIDELINE_QA_LOG_QUESTIONS", "file the app appends a JSON line per question to (unset: no log)"
     )
@@ -264,6 +324,23 @@ class Settings:
     def __post_init__(self) -> None:
         validate(self)
 
+    def record(self) -> dict[str, Any]:
+        """Every field as plain values, for a run's record: secrets (the LLM key) as "set" or None."""
+
+        def plain(obj: Any) -> Any:
+            if dataclasses.is_dataclass(obj):
+                return {
+                    f.name: ("set" if getattr(obj, f.name) else None) if f.metadata.get("secret") else plain(
+                        getattr(obj, f.name)
+                    )
+                    for f in dataclasses.fields(obj)
+                }
+            if isinstance(obj, tuple):
+                return [plain(x) for x in obj]
+            return str(obj) if isinstance(obj, Path) else obj
+
+        return plain(self)
+
     def replace(self, **changes) -> Settings:
         """A copy with the given fields changed; None values are ignored so unset CLI flags keep defaults."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -294,7 +371,7 @@ class Variable:
     """One environment variable: which field it sets, how its text is read, and what it means."""
 
     name: str
-    section: str | None  # "chunk", "retrieval", "answer", "ingest", or None for a field of Settings itself
+    section: str | None  # "chunk", "retrieval", "answer", "ingest", "llm", or None for a field of Settings itself
     field: str
     type: Any
     default: Any
@@ -437,5 +514,6 @@ SECTIONS: dict[str, type] = {
     "retrieval": RetrievalSettings,
     "answer": AnswerSettings,
     "ingest": IngestSettings,
+    "llm": LLMSettings,
 }
 VARIABLES: tuple[Variable, ...] = _variables()  # every environment variable, in declaration order

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real embedding model (loaded once) and the sample index built once."""
+"""Shared fixtures: the real embedding model (loaded once), the sample index built once, scripted LLMs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from indexer.build import build_index
 from indexer.settings import Settings
 
 from .helpers import ROOT
+from .llm_server import ScriptedModels
 
 # Property tests run a small budget in the suite; `make fuzz` runs the deep one (--hypothesis-profile=deep).
 hypothesis_settings.register_profile("suite", max_examples=100)
@@ -38,3 +39,11 @@ def assistant(sample_index, embedder):
     from assistant.pipeline import Assistant
 
     return Assistant(sample_index, Settings(), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def models():
+    """The scripted OpenAI-compatible models on 127.0.0.1 (tests/llm_server.py)."""
+    server = ScriptedModels()
+    yield server
+    server.close()

@@ -20,6 +20,7 @@ import pytest
 from assistant.feedback import feedback_path
 
 from ..helpers import ROOT
+from ..llm_server import ScriptedModels
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -45,6 +46,7 @@ class Server:
     index: Path
     attempts: Path  # the server's outbound connections and lookups (tests/netguard), one a line
     requests: list[str]  # what the pages asked of anything but the app's own address
+    models: ScriptedModels  # the LLM endpoint the app is configured with (answers quoted unless chosen)
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,8 @@ def server(sample_index, tmp_path_factory):
     attempts = index.parent / "attempts.txt"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDELINE_QA_")}
     env.update(PYTHONPATH=str(ROOT / "tests" / "netguard"), GQA_NET_ATTEMPTS=str(attempts))
+    models = ScriptedModels()
+    env |= {"GUIDELINE_QA_LLM_URL": models.url, "GUIDELINE_QA_LLM_MODEL": "scripted", "GUIDELINE_QA_LLM_TIMEOUT": "2"}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -92,9 +96,10 @@ def server(sample_index, tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("streamlit did not come up on 127.0.0.1 within 60 s")
-    yield Server(url, index, attempts, [])
+    yield Server(url, index, attempts, [], models)
     proc.terminate()
     proc.wait(timeout=20)
+    models.close()
 
 
 @pytest.fixture(scope="module")
@@ -395,6 +400,45 @@ def test_an_index_damaged_while_serving_is_reported_not_answered_from(server, br
     finally:
         flip_bytes(vectors)  # the same bytes flipped back
         page.close()
+
+
+WATCH_WRITING = """() => {
+  window.sawWriting = false;
+  new MutationObserver(() => {
+    if (document.body.innerText.includes('The model is writing')) window.sawWriting = true;
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+@pytest.mark.slow
+def test_model_answers_stream_then_show_verified_and_a_slow_model_falls_back(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = open_app(browser, server, DESKTOP)
+    page.get_by_text("Written by the model, each statement verified").click()
+    expect(page.get_by_text("Model: scripted at http://127.0.0.1:")).to_be_visible()
+    server.models.play("faithful")
+    page.evaluate(WATCH_WRITING)
+    ask(page, "What loading dose of trastuzumab is used?", 1, "It then continues at 2 mg/kg weekly. [S1]")
+    reply = page.get_by_test_id("stChatMessage").nth(1)
+    assert page.evaluate("window.sawWriting")  # the model's text streamed in as progress first
+    expect(reply.locator("li").filter(has_text="[S1]")).to_have_text(  # the claims, one a line
+        ["Trastuzumab is started with a loading dose of 4 mg/kg IV over 90 minutes. [S1]",
+         "It then continues at 2 mg/kg weekly. [S1]"]
+    )
+    expect(reply).not_to_contain_text("The model is writing")
+    expect(reply.get_by_text("each statement was checked against the source it cites")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "llm-answer.png"))
+
+    server.models.play("slow")
+    ask(page, "What is the loading dose of trastuzumab?", 3, "no complete answer within 2 s")
+    reply = page.get_by_test_id("stChatMessage").nth(3)
+    expect(reply).to_contain_text("The answer below is quoted from the guidelines.")
+    expect(reply).to_contain_text("4 mg/kg IV over 90 minutes")
+    expect(reply.get_by_text("Quoted from the indexed guidelines")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "llm-fallback.png"))
+    server.models.play(None)
+    page.close()
 
 
 def test_serving_every_journey_above_never_reached_beyond_this_machine(server):

@@ -167,8 +167,10 @@ def test_an_injected_composer_answers_and_the_pipeline_still_validates(sample_in
 
 def test_components_are_chosen_by_name_and_unknown_names_are_settings_errors(assistant):
     assert isinstance(make_composer(assistant.index, Settings()), ExtractiveComposer)
-    assert set(COMPOSERS) == {"extractive"} and set(RERANKERS) == {"none"}
-    with pytest.raises(SettingsError, match="unknown composer 'llm'; choose from extractive"):
+    assert set(COMPOSERS) == {"extractive", "llm"} and set(RERANKERS) == {"none"}
+    with pytest.raises(SettingsError, match="unknown composer 'gpt'; choose from extractive, llm"):
+        make_composer(assistant.index, Settings().replace(answer=replace(Settings().answer, composer="gpt")))
+    with pytest.raises(SettingsError, match="the llm composer needs a model endpoint: set GUIDELINE_QA_LLM_URL"):
         make_composer(assistant.index, Settings().replace(answer=replace(Settings().answer, composer="llm")))
     with pytest.raises(SettingsError, match="unknown reranker 'cross'; choose from none"):
         make_reranker("cross")

@@ -31,6 +31,10 @@ def other_value(var: Variable) -> tuple[str, object]:
         return value, value
     if var.type is str:
         return "custom-name_2", "custom-name_2"
+    if var.name == "GUIDELINE_QA_LLM_URL":
+        return "http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1"
+    if var.type == str | None:
+        return "custom-name_2", "custom-name_2"
     if var.name == "GUIDELINE_QA_CORPUS":
         return f"docs{os.pathsep}more/corpus", (Path("docs"), Path("more/corpus"))
     return "some/where.jsonl", Path("some/where.jsonl")
