@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,12 +113,20 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that gave up (the slow model's timeout) closes the stream mid-answer: expected, not news."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class ScriptedModels:
     """The server, started on a free port; `url` is its OpenAI base URL, `requests` what it received."""
 
     def __init__(self) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.requests = []  # type: ignore[attr-defined]
         self.httpd.script = None  # type: ignore[attr-defined]  # a script for every request, whatever the model
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
