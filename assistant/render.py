@@ -114,8 +114,15 @@ def conversation_markdown(
     lines.append("")
     for question, answer in turns:
         lines += [f"## Q: {question}", ""]
+        if answer.composer == "llm":
+            lines += ["_Written by the model; each statement checked against the source it cites._", ""]
+        elif answer.note:
+            lines += [f"_{answer.note}_", ""]
         lines += [f"- {text}" + (f" [{source_label(n)}]" if n else "") for text, n in answer_claims(answer)]
         lines.append("")
+        if answer.dropped:  # counted, never quoted: an unverified statement does not travel in a shared file
+            reasons = ", ".join(sorted({str(d.get("reason")) for d in answer.dropped}))
+            lines += [f"_{len(answer.dropped)} statement(s) of the model left out by verification ({reasons})._", ""]
         if answer.abstained and answer.reason:
             lines += [f"_Why: {answer.reason}._", ""]
         if answer.citations:

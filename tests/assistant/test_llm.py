@@ -211,3 +211,18 @@ def test_a_follow_up_is_rewritten_only_when_the_rewrite_keeps_its_words(sample_i
         assert answer.conversation["rewrite_refused"] == "the rewrite dropped the question's own words (loading dose)"
         assert answer.query != "trastuzumab dosing" and "loading" in answer.query
     assert "4 mg/kg IV over 90 minutes" in answer.text and answer.composer == "extractive"
+
+
+def test_the_export_says_who_wrote_each_answer_and_never_quotes_a_dropped_statement(assistant, models, extractive):
+    from assistant.render import conversation_markdown
+
+    faithful = ask(assistant, models.url, "faithful")
+    changed = ask(assistant, models.url, "dose-changed")
+    slow = ask(assistant, models.url, "slow", timeout=1.0)
+    exported = conversation_markdown("T", [("a", faithful), ("b", changed), ("c", slow), ("d", extractive)])
+    written = (faithful.composer == "llm") + (changed.composer == "llm")
+    assert faithful.composer == "llm"
+    assert exported.count("_Written by the model; each statement checked against the source it cites._") == written
+    assert changed.dropped and "left out by verification (number)" in exported
+    assert "loading dose of 6 mg/kg" not in exported  # the changed dose never travels in a shared file
+    assert f"_{slow.note}_" in exported and slow.composer == "extractive"
