@@ -47,38 +47,11 @@ class VectorStore(Protocol):
     def save(self, path: Path) -> None: ...
 
 
-class FaissFlatStore:
-    name: ClassVar[str] = "faiss-flat"
-    filename: ClassVar[str] = "vectors.faiss"
-    exact: ClassVar[bool] = True
+class _FaissStore:
+    """What the FAISS stores share: one FAISS index in a `.faiss` file (faiss.write_index, never pickle)."""
 
     def __init__(self, index) -> None:
         self._index = index
-
-    @property
-    def params(self) -> dict[str, int]:
-        return {}
-
-    @classmethod
-    def build(cls, vectors: np.ndarray) -> FaissFlatStore:
-        import faiss
-
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype="float32"))
-        return cls(index)
-
-    @classmethod
-    def load(cls, path: Path) -> FaissFlatStore:
-        import faiss
-
-        try:
-            index = faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)
-        except RuntimeError as exc:  # faiss reports every unreadable file this way
-            raise VectorStoreError(_first_line(str(exc))) from None
-        if not isinstance(index, faiss.IndexFlatIP):
-            raise VectorStoreError(f"expected a FAISS IndexFlatIP, found {type(index).__name__}")
-        return cls(index)
 
     @property
     def ntotal(self) -> int:
@@ -104,6 +77,43 @@ class FaissFlatStore:
         import faiss
 
         faiss.write_index(self._index, str(path))
+
+
+def _read_faiss(path: Path):
+    import faiss
+
+    try:
+        return faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError as exc:  # faiss reports every unreadable file this way
+        raise VectorStoreError(_first_line(str(exc))) from None
+
+
+class FaissFlatStore(_FaissStore):
+    name: ClassVar[str] = "faiss-flat"
+    filename: ClassVar[str] = "vectors.faiss"
+    exact: ClassVar[bool] = True
+
+    @property
+    def params(self) -> dict[str, int]:
+        return {}
+
+    @classmethod
+    def build(cls, vectors: np.ndarray) -> FaissFlatStore:
+        import faiss
+
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        if len(vectors):
+            index.add(np.ascontiguousarray(vectors, dtype="float32"))
+        return cls(index)
+
+    @classmethod
+    def load(cls, path: Path) -> FaissFlatStore:
+        import faiss
+
+        index = _read_faiss(path)
+        if not isinstance(index, faiss.IndexFlatIP):
+            raise VectorStoreError(f"expected a FAISS IndexFlatIP, found {type(index).__name__}")
+        return cls(index)
 
 
 class NumpyStore:
@@ -164,7 +174,7 @@ class NumpyStore:
             np.save(f, self._matrix, allow_pickle=False)
 
 
-class FaissIVFStore:
+class FaissIVFStore(_FaissStore):
     """Approximate search in a FAISS inverted file (`IndexIVFFlat`, inner product) over the full float32 vectors.
 
     k-means splits the vectors into `nlist` lists (about the square root of their number); a query scans
@@ -172,16 +182,14 @@ class FaissIVFStore:
     in about a minute at 1M vectors on two cores, where an HNSW graph took minutes per 100k
     (docs/evaluation.md). The vectors themselves are kept (with a direct map from row to list), so
     `reconstruct` is exact and callers can re-score: article scope does. Both parameters are recorded
-    in the manifest and checked on load.
+    in the manifest and checked on load. `search` may miss a row, and when the lists scanned hold fewer
+    than k vectors its tail is padded with row -1 (callers skip it).
     """
 
     name: ClassVar[str] = "faiss-ivf"
     filename: ClassVar[str] = "vectors.faiss"
     exact: ClassVar[bool] = False
     TRAIN_PER_LIST: ClassVar[int] = 64  # k-means sample per list (FAISS wants at least 39)
-
-    def __init__(self, index) -> None:
-        self._index = index
 
     @staticmethod
     def lists_for(rows: int) -> int:
@@ -221,10 +229,7 @@ class FaissIVFStore:
     def load(cls, path: Path) -> FaissIVFStore:
         import faiss
 
-        try:
-            index = faiss.read_index(str(path), faiss.IO_FLAG_READ_ONLY)
-        except RuntimeError as exc:
-            raise VectorStoreError(_first_line(str(exc))) from None
+        index = _read_faiss(path)
         if not isinstance(index, faiss.IndexIVFFlat) or index.metric_type != faiss.METRIC_INNER_PRODUCT:
             raise VectorStoreError(f"expected a FAISS IndexIVFFlat (inner product), found {type(index).__name__}")
         if index.direct_map.type != faiss.DirectMap.Array:  # type: ignore[attr-defined]  # stubs lag the library
@@ -234,33 +239,6 @@ class FaissIVFStore:
     @property
     def params(self) -> dict[str, int]:
         return {"nlist": int(self._index.nlist), "nprobe": int(self._index.nprobe)}
-
-    @property
-    def ntotal(self) -> int:
-        return int(self._index.ntotal)
-
-    @property
-    def dimension(self) -> int:
-        return int(self._index.d)
-
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """As the exact stores, except that a row may be missed, and when the lists scanned hold fewer than
-        k vectors the tail is padded with row -1 (callers skip it)."""
-        k = min(k, self.ntotal)
-        if k <= 0:
-            return np.zeros((len(queries), 0), "float32"), np.zeros((len(queries), 0), "int64")
-        scores, rows = self._index.search(np.ascontiguousarray(queries, dtype="float32"), k)
-        return scores, rows
-
-    def reconstruct(self, rows: np.ndarray) -> np.ndarray:
-        if not len(rows):
-            return np.zeros((0, self.dimension), "float32")
-        return self._index.reconstruct_batch(np.asarray(rows, dtype="int64"))
-
-    def save(self, path: Path) -> None:
-        import faiss
-
-        faiss.write_index(self._index, str(path))
 
 
 StoreClass = type[FaissFlatStore] | type[NumpyStore] | type[FaissIVFStore]

@@ -115,11 +115,11 @@ def browser():
 ASK = "Ask a follow-up question about this article"
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-# Records whether the "searching" state was ever on screen, however briefly the search took.
-WATCH_SEARCHING = """() => {
-  window.sawSearching = false;
+# Records whether a text (the "searching" state, the model writing) was ever on screen, however briefly.
+WATCH = """text => {
+  window.saw = false;
   new MutationObserver(() => {
-    if (document.body.innerText.includes('Searching the guidelines')) window.sawSearching = true;
+    if (document.body.innerText.includes(text)) window.saw = true;
   }).observe(document.body, {childList: true, subtree: true, characterData: true});
 }"""
 
@@ -174,9 +174,9 @@ def test_read_and_ask_side_by_side_on_a_desktop(server, browser, tmp_path):
     page.screenshot(path=str(tmp_path / "desktop-reading.png"))
 
     # Asking: the question shows at once with a searching state, then the answer, one claim a line.
-    page.evaluate(WATCH_SEARCHING)
+    page.evaluate(WATCH, "Searching the guidelines")
     ask(page, "What is the first-line treatment for HER2-positive metastatic breast cancer?", 1, "[S1]")
-    assert page.evaluate("window.sawSearching")
+    assert page.evaluate("window.saw")
     seconds = ask(page, "What loading dose is used?", 3, "4 mg/kg IV over 90 minutes")  # warm: model loaded
     answer = page.get_by_test_id("stChatMessage").nth(3)
     expect(answer.locator("li").filter(has_text="[S1]")).to_have_count(3)  # one claim a line
@@ -402,14 +402,6 @@ def test_an_index_damaged_while_serving_is_reported_not_answered_from(server, br
         page.close()
 
 
-WATCH_WRITING = """() => {
-  window.sawWriting = false;
-  new MutationObserver(() => {
-    if (document.body.innerText.includes('The model is writing')) window.sawWriting = true;
-  }).observe(document.body, {childList: true, subtree: true, characterData: true});
-}"""
-
-
 @pytest.mark.slow
 def test_model_answers_stream_then_show_verified_and_a_slow_model_falls_back(server, browser, tmp_path):
     from playwright.sync_api import expect
@@ -418,10 +410,10 @@ def test_model_answers_stream_then_show_verified_and_a_slow_model_falls_back(ser
     page.get_by_text("Written by the model, each statement verified").click()
     expect(page.get_by_text("Model: scripted at http://127.0.0.1:")).to_be_visible()
     server.models.play("faithful")
-    page.evaluate(WATCH_WRITING)
+    page.evaluate(WATCH, "The model is writing")
     ask(page, "What loading dose of trastuzumab is used?", 1, "It then continues at 2 mg/kg weekly. [S1]")
     reply = page.get_by_test_id("stChatMessage").nth(1)
-    assert page.evaluate("window.sawWriting")  # the model's text streamed in as progress first
+    assert page.evaluate("window.saw")  # the model's text streamed in as progress first
     expect(reply.locator("li").filter(has_text="[S1]")).to_have_text(  # the claims, one a line
         ["Trastuzumab is started with a loading dose of 4 mg/kg IV over 90 minutes. [S1]",
          "It then continues at 2 mg/kg weekly. [S1]"]
