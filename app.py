@@ -134,7 +134,6 @@ def feedback_store(index: str) -> FeedbackStore:
     return FeedbackStore(feedback_path(Path(index)))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 @st.cache_resource
 def kept_conversations() -> Conversations:
     return Conversations()
@@ -158,6 +157,7 @@ def tab_state() -> dict:
     return kept_conversations().state(key).setdefault(owner, {})
 
 
+@st.cache_resource(ttl=60, show_spinner=False)  # a bool: no copy (cache_data would pickle it)
 def corpus_is_newer(index: str, built_fingerprint: str, paths: tuple[str, ...]) -> bool | None:
     """Whether the corpus changed since the build; None when reading it takes over stale_check_seconds."""
     from indexer.corpus import fingerprint_within

@@ -438,3 +438,17 @@ def test_a_question_read_only_through_synonyms_shows_no_empty_reading(app):
     at = ask(pick(app, "metastatic-breast-cancer"), question)
     captions = texts(at.chat_message[1].caption)
     assert not any(c.startswith("Read as:") for c in captions)  # every expansion here is a synonym
+
+
+def test_the_corpus_is_checked_for_changes_once_a_minute_not_on_every_question(app, monkeypatch):
+    """Reading the corpus to see whether the index is stale takes seconds on a large corpus: a question
+    must not pay for it again."""
+    import indexer.corpus
+
+    calls = []
+    real = indexer.corpus.fingerprint_within
+    monkeypatch.setattr(indexer.corpus, "fingerprint_within", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = ask(pick(app, "metastatic-breast-cancer"), "What is first-line for HER2-positive disease?")
+    at = ask(at, "What loading dose?")
+    assert not at.exception
+    assert len(calls) <= 1
