@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import html
 import json
+import re
 import sqlite3
 import sys
 import threading
@@ -22,12 +24,17 @@ from assistant.errors import GuidelineQAError, IndexMissing
 from assistant.feedback import Feedback, FeedbackStore, feedback_path
 from assistant.private import append_line, no_outbound_lookups
 from assistant.render import (
+    answer_claims,
+    article_markdown,
+    article_pages,
     cited_numbers,
     cited_text,
     claims_markdown,
     conversation_markdown,
+    coverage_lines,
     highlighted_passage,
     md_escape,
+    reference_anchor,
     reference_line,
     source_label,
     unresolved_numbers,
@@ -35,7 +42,6 @@ from assistant.render import (
 from assistant.sessions import Conversations, browser_secret, new_key, valid_key
 from assistant.understand import describe
 from indexer.errors import IndexUnreadable, SettingsError
-from indexer.manifest import Manifest
 from indexer.settings import Settings
 from indexer.store import read_manifest, rebuild_command, rebuild_command_for
 from indexer.text import slug
@@ -60,16 +66,24 @@ STYLE = """<style>
   flex: 0 0 calc(100dvh - 13.5rem) !important; height: calc(100dvh - 13.5rem) !important;
 }
 @media (max-width: 640px) {
-  [data-testid="stLayoutWrapper"]:has(> .st-key-article-pane) {
-    flex-basis: 40dvh !important; height: 40dvh !important;
+  [data-testid="stLayoutWrapper"]:has(> .st-key-article-pane, > .st-key-chat-pane) {
+    flex-basis: calc(50dvh - 150px) !important; height: calc(50dvh - 150px) !important;
   }
-  [data-testid="stLayoutWrapper"]:has(> .st-key-chat-pane) {
-    flex-basis: calc(100dvh - 13rem) !important; height: calc(100dvh - 13rem) !important;
-  }
+  .stMainBlockContainer { padding-top: 3.25rem !important; }
+  .st-key-gqa-masthead p { font-size: 0.8rem !important; line-height: 1.3 !important; }
+  .st-key-chat-pane h2 { font-size: 1.2rem !important; }
+  [data-testid="stHorizontalBlock"]:has(.st-key-chat-pane) { row-gap: 0.5rem !important; gap: 0.5rem !important; }
 }
 [data-testid="stCaptionContainer"] { color: #595c66 !important; opacity: 1 !important; }
 .stMainBlockContainer { padding-top: 3rem; }
 .st-key-article-pane h1 { font-size: 2rem !important; }
+.st-key-references h3 { font-size: 1rem !important; font-weight: 400 !important; line-height: 1.5 !important;
+  padding: 0.15rem 0 !important; }
+.st-key-article-pane [data-testid="stHeaderActionElements"] { display: none; }
+.gqa-skip { position: absolute; left: -10000px; }
+.gqa-skip:focus { left: 50%; top: 0.75rem; position: fixed; z-index: 1000100; padding: 0.4rem 0.8rem;
+  background: #ffffff; color: #1a1c24; outline: 3px solid #1a5fb4; border-radius: 0.25rem; }
+.gqa-live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 @media (max-width: 640px) { .st-key-article-pane h1 { font-size: 1.4rem !important; } }
 </style>"""
 
@@ -194,16 +208,16 @@ def choose_composer(settings: Settings) -> bool:
     return choice == WRITTEN
 
 
-def sidebar_status(index: Path, manifest: Manifest) -> None:
-    counts = manifest.counts
+def sidebar_status(index: Path, assistant) -> None:
+    """What the library covers (kinds of documents, sources, update dates, review status), then the
+    index's build and model, smaller, and a warning when the corpus changed after the build."""
+    manifest = assistant.index.manifest
     with st.sidebar:
-        st.subheader("Index")
-        st.markdown(
-            md_escape(f"{counts.documents} documents · {counts.chunks} passages\n")
-            + "  \n"
-            + md_escape(f"Model: {manifest.model.id}")
-            + "  \n"
-            + md_escape(f"Built at: {manifest.built_at}")
+        st.subheader("What the library covers")
+        st.markdown("  \n".join(md_escape(line) for line in coverage_lines(assistant.index.documents.values())))
+        built = dt.datetime.fromisoformat(manifest.built_at).astimezone(dt.UTC).strftime("%d %b %Y, %H:%M UTC")
+        st.caption(
+            md_escape(f"{manifest.counts.chunks:,} passages · index built {built} · model {manifest.model.id}")
         )
         corpus = manifest.corpus
         newer = corpus_is_newer(str(index), corpus.fingerprint, corpus.paths)
@@ -239,9 +253,12 @@ def choose_article(assistant) -> dict | None:
             list(articles),
             format_func=lambda i: md_escape(articles[i]["title"]),
             key="article_choice",
+            on_change=st.session_state.update,
+            kwargs={"close_menu": True},
         )
     if st.query_params.get("article") != chosen:
         st.query_params["article"] = chosen
+        st.query_params.pop("section", None)  # a section of the article left behind
     return articles[chosen]
 
 
@@ -256,7 +273,7 @@ def library_results(assistant, query: str) -> None:
             md_escape(a["title"]),
             key=f"found:{a['id']}",
             on_click=st.session_state.update,
-            kwargs={"article_choice": a["id"]},
+            kwargs={"article_choice": a["id"], "close_menu": True},
             type="tertiary",
         )
         if snippet:
@@ -268,6 +285,9 @@ def section_anchor(section_id: str) -> str:
 
 
 def article_view(assistant, article: dict) -> None:
+    """The article: title, dates and review status, contents, sections, references (each with an anchor the
+    text's markers link to), unresolved references flagged. The passage a source marker was opened from is
+    highlighted at the sentences the answer used, scrolled into view, with a way back to the answer."""
     meta = article["meta"]
     st.title(md_escape(article["title"]), anchor=False)
     details = [
@@ -280,34 +300,93 @@ def article_view(assistant, article: dict) -> None:
         st.caption(md_escape(str(meta.get("note") or "Sample content.")))
     text = assistant.index.document_text(article["id"])
     refs = assistant.index.references.get(article["id"], {})
-    sections = assistant.index.sections(article["id"])
-    contents = [s for s in sections if s["heading"] != article["title"] and s["level"] <= 3]
+    pages = article_pages(assistant.index.sections(article["id"]), text, assistant.settings.article_page_chars)
+    focus = focused_citation(article)
+    section = opened_section(article)
+    page = 1
+    if len(pages) > 1:
+        key = f"article_page:{article['id']}"
+        if focus is not None and st.session_state.get("scroll") == ".st-key-focus":  # just opened from a source
+            p = focus.passage
+            st.session_state[key] = page_of(pages, lambda sec, a, b: sec["id"] == p.section_id and a <= p.start < b)
+        elif section and key not in st.session_state:
+            st.session_state[key] = page_of(pages, lambda sec, a, b: section_anchor(sec["id"]) == section)
+        st.caption(md_escape(f"A long article: shown in {len(pages)} parts."))
+        page = st.pagination(len(pages), key=key)
+    pieces = pages[page - 1]
+    contents = [
+        sec for sec, a, _ in pieces if sec["heading"] != article["title"] and sec["level"] <= 3 and a == sec["start"]
+    ]
     if len(contents) > 1:
         with st.expander("Contents"):
             st.markdown(
                 "\n".join(
-                    f"{'  ' * (s['level'] - 2)}- [{md_escape(s['heading'])}](#{section_anchor(s['id'])})"
-                    for s in contents
+                    f"{'  ' * (sec['level'] - 2)}- [{md_escape(sec['heading'])}](#{section_anchor(sec['id'])})"
+                    for sec in contents
                 )
             )
-    for section in sections:
-        if section["heading"] != article["title"]:
-            level = min(max(section["level"], 2), 4)
-            heading = md_escape(section["heading"])
-            anchor = section_anchor(section["id"])
+    listed = set(refs)
+    for sec, a, b in pieces:
+        if sec["heading"] != article["title"] and a == sec["start"]:
+            level = min(max(sec["level"], 2), 4)
+            heading = md_escape(sec["heading"])
+            anchor = section_anchor(sec["id"])
             if level == 2:
                 st.header(heading, anchor=anchor)
             elif level == 3:
                 st.subheader(heading, anchor=anchor)
             else:
                 st.markdown(f"**{heading}**")
-        if section["start"] is not None:
-            st.markdown(block_markdown(text[section["start"] : section["end"]], refs))
+        if a is None:
+            continue
+        used = [(s.start, s.end) for s in focus.sentences] if focus and focus.passage.section_id == sec["id"] else []
+        if used and any(a <= s < b for s, _ in used):
+            with st.container(border=True, key="focus"):
+                st.markdown(article_markdown(text, a, b, listed, used))
+                st.button(
+                    f"Back to the answer ({source_label(focus.n)})",
+                    key="back-to-answer",
+                    icon=":material/arrow_back:",
+                    type="tertiary",
+                    on_click=scroll_once,
+                    args=(f"answer-{st.session_state['focus'][1]}",),
+                )
+        else:
+            st.markdown(article_markdown(text, a, b, listed))
+    if page == len(pages):
+        references_view(text, refs)
+
+
+def opened_section(article: dict) -> str | None:
+    """The section the address names (`?section=sec-...`), scrolled to once when the article opens."""
+    section = st.query_params.get("section")
+    if not section or not re.fullmatch(r"sec-[a-z0-9-]+", section):
+        return None
+    opened = st.session_state.setdefault("sections_opened", set())
+    if (article["id"], section) not in opened:
+        opened.add((article["id"], section))
+        st.session_state.setdefault("scroll", f"#{section}")
+    return section
+
+
+def page_of(pages: list, holds) -> int:
+    """The number of the first page with a piece for which `holds(section, start, end)`, else 1."""
+    for i, pieces in enumerate(pages, start=1):
+        if any(a is not None and holds(sec, a, b) for sec, a, b in pieces):
+            return i
+    return 1
+
+
+def references_view(text: str, refs: dict) -> None:
+    """Each reference entry under its own anchor (`#ref-n`), so a marker in the text opens it; numbers the
+    text cites that the list lacks are named as unresolved."""
     unresolved = unresolved_in(text, refs)
-    if refs or unresolved:
-        st.header("References", anchor="references")
-    if refs:
-        st.markdown("\n".join(f"{i}. {reference_line(r)}" for i, r in enumerate(refs.values(), start=1)))
+    if not (refs or unresolved):
+        return
+    st.header("References", anchor="references")
+    with st.container(key="references"):
+        for n, ref in refs.items():
+            st.subheader(reference_line(ref), anchor=reference_anchor(n))
     if unresolved:
         st.warning(
             md_escape(
@@ -317,23 +396,60 @@ def article_view(assistant, article: dict) -> None:
         )
 
 
+def focused_citation(article: dict):
+    """The source the clinician opened in the article (turn, n), if it is a passage of this article."""
+    focus = st.session_state.get("focus")
+    turns = tab_state().get("chats", {}).get(article["id"], [])
+    if not focus or focus[0] != article["id"] or focus[1] >= len(turns):
+        return None
+    c = {c.n: c for c in turns[focus[1]][1].citations}.get(focus[2])
+    return c if c is not None and c.passage.doc_id == article["id"] else None
+
+
+def scroll_once(key: str) -> None:
+    """Ask for the element with this key to be scrolled into view after this run."""
+    st.session_state["scroll"] = f".st-key-{key}"
+
+
+# Static scripts, never built from corpus or user text (a scroll target is one of our own keys, checked).
+# Scroll: the element, once it is on the page, to the top of its pane.
+SCROLL_SCRIPT = """<script>
+(() => {
+  const selector = %s; let tries = 0;
+  const go = () => {
+    const el = document.querySelector(selector);
+    if (!el) { if (tries++ < 200) setTimeout(go, 50); return; }
+    el.scrollIntoView({block: "start"});
+  };
+  go();
+})(); /* request %d */
+</script>"""
+# On a phone the library menu covers the page: close it once an article is chosen.
+CLOSE_MENU_SCRIPT = """<script>
+(() => {
+  if (!window.matchMedia("(max-width: 640px)").matches) return;
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  if (button && sidebar && sidebar.getBoundingClientRect().right > 0) button.click();
+})(); /* request %d */
+</script>"""
+
+
+def run_scripts() -> None:
+    """After the page is drawn: the scroll this run's click (or the address's section) asked for, and
+    closing the phone's menu after a choice. Each request is a new element (the counter), so a
+    repeated request runs again."""
+    count = st.session_state["scripts"] = st.session_state.get("scripts", 0) + 1
+    target = st.session_state.pop("scroll", None)
+    if target and re.fullmatch(r"(\.st-key-|#sec-)[A-Za-z0-9_-]+", target):
+        st.html(SCROLL_SCRIPT % (json.dumps(target), count), unsafe_allow_javascript=True)
+    if st.session_state.pop("close_menu", False):
+        st.html(CLOSE_MENU_SCRIPT % count, unsafe_allow_javascript=True)
+
+
 def unresolved_in(text: str, refs: dict) -> list[int]:
     """Reference numbers cited in an article's text that its reference list lacks."""
     return sorted(cited_numbers(text) - set(refs))
-
-
-def block_markdown(raw: str, refs: dict) -> str:
-    """Paragraphs and bullets of the article body, every character escaped, unresolved citations flagged."""
-    out = []
-    for line in raw.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            out.append("")
-        elif stripped[:2] in ("- ", "* ", "+ "):
-            out.append("- " + cited_text(stripped[2:], refs))
-        else:
-            out.append(cited_text(stripped, refs))
-    return "\n".join(out)
 
 
 def show_question(question: str) -> None:
@@ -344,25 +460,26 @@ def show_question(question: str) -> None:
 def show_reply(assistant, article: dict, turn: int, question: str, answer) -> None:
     """An answer inside its chat message: how the question was read, one claim a line with its source
     marker, one line per source (opened on demand), a short caption and the feedback thumbs."""
-    reading = how_it_was_read(answer)
-    if reading:
-        st.caption(md_escape(reading))
-    if answer.note:
-        st.info(md_escape(answer.note))
-    if answer.abstained:
-        show_refusal(article, answer)
-    else:
-        st.markdown(claims_markdown(answer))
-        for c in answer.citations:
-            show_citation(article, c)
-    if answer.dropped:
-        with st.expander(f"Left out: {len(answer.dropped)} statement(s) of the model that failed the check"):
-            st.markdown(
-                "\n".join(f"- {md_escape(d['claim'])} ({md_escape(d['reason'])}: {md_escape(d['detail'])})"
-                          for d in answer.dropped)
-            )
-    st.caption(LLM_CAPTION if answer.composer == "llm" else ANSWER_CAPTION)
-    feedback_controls(assistant, article, turn, question, answer)
+    with st.container(key=f"answer-{turn}"):  # the target of "Back to the answer"
+        reading = how_it_was_read(answer)
+        if reading:
+            st.caption(md_escape(reading))
+        if answer.note:
+            st.info(md_escape(answer.note))
+        if answer.abstained:
+            show_refusal(article, answer)
+        else:
+            st.markdown(claims_markdown(answer))
+            for c in answer.citations:
+                show_citation(article, turn, c)
+        if answer.dropped:
+            with st.expander(f"Left out: {len(answer.dropped)} statement(s) of the model that failed the check"):
+                st.markdown(
+                    "\n".join(f"- {md_escape(d['claim'])} ({md_escape(d['reason'])}: {md_escape(d['detail'])})"
+                              for d in answer.dropped)
+                )
+        st.caption(LLM_CAPTION if answer.composer == "llm" else ANSWER_CAPTION)
+        feedback_controls(assistant, article, turn, question, answer)
 
 
 def show_refusal(article: dict, answer) -> None:
@@ -402,13 +519,24 @@ def passage_link(article: dict, p) -> str:
     return where + md_escape(f" (from: {p.title})")
 
 
-def show_citation(article: dict, c) -> None:
-    """One line per source, opened on demand: the passage with the used sentences highlighted, and the
-    reference entries behind it, unresolved ones flagged."""
+def show_citation(article: dict, turn: int, c) -> None:
+    """One line per source, opened on demand: the passage with the used sentences highlighted, the
+    reference entries behind it (unresolved ones flagged) and, for a passage of the open article, a button
+    that shows it in the article, highlighted there and scrolled into view."""
     p = c.passage
     where = " > ".join(p.section[1:]) or p.title
     with st.expander(md_escape(f"{source_label(c.n)} · {where}")):
-        st.markdown(passage_link(article, p))
+        if p.doc_id == article["id"]:
+            st.button(
+                f"Show {source_label(c.n)} in the article",
+                key=f"show:{turn}:{c.n}",
+                icon=":material/find_in_page:",
+                type="tertiary",
+                on_click=show_in_article,
+                args=(article["id"], turn, c.n),
+            )
+        else:
+            st.markdown(md_escape(f"{where} (from: {p.title})"))
         st.markdown(highlighted_passage(c))
         lines = ["- " + reference_line(r) for r in p.references]
         if p.kind == "article":
@@ -417,6 +545,11 @@ def show_citation(article: dict, c) -> None:
             ]
         if lines:
             st.markdown("\n".join(lines))
+
+
+def show_in_article(article_id: str, turn: int, n: int) -> None:
+    st.session_state["focus"] = (article_id, turn, n)
+    scroll_once("focus")
 
 
 def feedback_controls(assistant, article: dict, turn: int, question: str, answer) -> None:
@@ -485,6 +618,7 @@ def chat(assistant, article: dict, question: str | None, composer=None) -> None:
     with st.container(height=600, border=False, key="chat-pane"):
         st.header("Have a follow-up question?", anchor=False)
         st.caption(md_escape(assistant.settings.disclaimer))
+        live = st.empty()  # read out by screen readers when its text changes: "Searching", then the answer
         if not turns and not question:
             st.markdown("Suggested questions:")
             with st.spinner("Checking which questions the guidelines answer ..."):
@@ -501,6 +635,7 @@ def chat(assistant, article: dict, question: str | None, composer=None) -> None:
             with st.chat_message("assistant"):
                 show_reply(assistant, article, i, asked, answer)
         if question:
+            announce(live, "Searching the guidelines.")
             show_question(question)
             with st.chat_message("assistant"):
                 searching = st.empty()  # shown at once (st.spinner waits half a second), gone with the answer
@@ -517,13 +652,30 @@ def chat(assistant, article: dict, question: str | None, composer=None) -> None:
                 except GuidelineQAError as exc:
                     searching.empty()
                     st.error(md_escape(str(exc)))
+                    announce(live, str(exc))
                 else:
                     searching.empty()
                     log_question(assistant.settings, article["id"], question)
                     turns.append((question, answer))
                     show_reply(assistant, article, len(turns) - 1, question, answer)
+                    announce(live, spoken(answer))
+        else:
+            announce(live, st.session_state.get("announced", ""))
         if turns:
             export_button(assistant, article, turns)
+
+
+def announce(live, text: str) -> None:
+    """The screen-reader announcement (an ARIA live region, visually hidden), its text escaped."""
+    st.session_state["announced"] = text
+    live.html(f'<div class="gqa-live" role="status" aria-live="polite">{html.escape(text)}</div>')
+
+
+def spoken(answer) -> str:
+    """What a screen reader announces of a new answer: its claims, or what the guidelines do not cover."""
+    if answer.abstained:
+        return "No answer: " + answer.text
+    return "New answer: " + " ".join(text for text, _ in answer_claims(answer))
 
 
 def export_button(assistant, article: dict, turns) -> None:
@@ -551,13 +703,40 @@ def workspace(assistant, article: dict, composer=None) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left, st.container(height=600, border=False, key="article-pane"):
         article_view(assistant, article)
+    run_scripts()  # before the conversation, which may take seconds (suggested questions, an answer)
     with right:
         chat(assistant, article, question, composer)
 
 
+# Static HTML and script for the whole page. A keyboard user reaches the ask box (pinned last on the page)
+# from the top: Streamlit's own "Skip to main content" link, then this one. A section chosen in the
+# Contents goes into the address as `?section=` (a link that opens the article at that section).
+PAGE_HTML = """<a href="#ask" class="gqa-skip">Skip to the question box</a>
+<script>
+document.querySelectorAll("a.gqa-skip").forEach((a) => a.addEventListener("click", (event) => {
+  event.preventDefault();
+  const box = document.querySelector('[data-testid="stChatInputTextArea"]');
+  if (box) box.focus();
+}));
+if (!window.gqaSections) {
+  window.gqaSections = true;
+  window.addEventListener("hashchange", () => {
+    const id = window.location.hash.slice(1);
+    if (!/^sec-[a-z0-9-]+$/.test(id)) return;
+    const url = new URL(window.location.href);
+    url.searchParams.set("section", id);
+    url.hash = "";
+    window.history.replaceState(window.history.state, "", url);
+  });
+}
+</script>"""
+
+
 def masthead() -> None:
     st.html(STYLE)
-    st.markdown("**guideline-qa** · " + PURPOSE)
+    st.html(PAGE_HTML, unsafe_allow_javascript=True)
+    with st.container(key="gqa-masthead"):
+        st.markdown("**guideline-qa** · " + PURPOSE)
 
 
 def latest_run(runs: Path) -> Path | None:
@@ -704,7 +883,7 @@ def main() -> None:
         st.error(md_escape(str(exc)))
         st.code(rebuild_command_for(index), language="bash")
         st.stop()
-    sidebar_status(index, assistant.index.manifest)
+    sidebar_status(index, assistant)
     composer = load_llm_composer(str(index), build_key(index), assistant) if choose_composer(settings) else None
     article = choose_article(assistant)
     if article is None:

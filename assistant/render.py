@@ -4,7 +4,9 @@ suggested questions and the Markdown export of a conversation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from itertools import pairwise
 
 from indexer.text import normalize_space
 
@@ -39,18 +41,100 @@ def unresolved_numbers(passage: Passage) -> list[int]:
     return sorted(n for n in set(passage.citations) if n not in listed)
 
 
-def cited_text(raw: str, listed: Collection[int] | None) -> str:
+def reference_anchor(n: int) -> str:
+    """The id of reference entry n in the article view, which the article's markers link to."""
+    return f"ref-{n}"
+
+
+def cited_text(raw: str, listed: Collection[int] | None, *, link: bool = False) -> str:
     """Corpus text as escaped Markdown, its citation markers kept and each number missing from the
-    reference list (`listed`) flagged where it stands; `listed=None` flags nothing (no reference list)."""
+    reference list (`listed`) flagged where it stands; `listed=None` flags nothing (no reference list).
+    With `link`, each listed number links to its entry (`#ref-n`) in the article view."""
     out, pos = [], 0
     for m in _MARKER.finditer(raw):
         out.append(md_escape(raw[pos : m.start()]))
-        numbers = [int(x) for x in re.findall(r"\d+", m.group(1))]
-        shown = [str(n) if listed is None or n in listed else f"**{n}: not in the reference list**" for n in numbers]
+        shown = []
+        for n in (int(x) for x in re.findall(r"\d+", m.group(1))):
+            if listed is not None and n not in listed:
+                shown.append(f"**{n}: not in the reference list**")
+            elif link and listed is not None:
+                shown.append(f'[{n}](#{reference_anchor(n)} "Reference {n}")')
+            else:
+                shown.append(str(n))
         out.append("\\[" + ", ".join(shown) + "\\]")
         pos = m.end()
     out.append(md_escape(raw[pos:]))
     return "".join(out)
+
+
+def article_markdown(
+    text: str, start: int, end: int, listed: Collection[int], marked: Sequence[tuple[int, int]] = ()
+) -> str:
+    """Part of an article's text (`text[start:end]`) as escaped Markdown, paragraphs and bullets kept:
+    citation markers link to their reference entries, unresolved ones flagged, and the character spans
+    `marked` (document offsets: the sentences an answer used) highlighted, nothing else."""
+    out, pos = [], start
+    for line in text[start:end].split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            out.append("")
+            continue
+        lead = line_start + len(line) - len(line.lstrip())
+        bullet = stripped[:2] in ("- ", "* ", "+ ")
+        body = lead + (2 if bullet else 0)
+        out.append(("- " if bullet else "") + _marked(text, body, line_start + len(line.rstrip()), listed, marked))
+    return "\n".join(out)
+
+
+def _marked(text: str, start: int, end: int, listed: Collection[int], marked: Sequence[tuple[int, int]]) -> str:
+    """One line of article text, the parts inside `marked` spans highlighted. A cut never falls inside a
+    citation marker: the marker goes with the text before it."""
+    markers = [(m.start(), m.end()) for m in _MARKER.finditer(text, start, end)]
+
+    def outside(c: int) -> int:
+        return next((me for ms, me in markers if ms < c < me), c)
+
+    spans = [(outside(a), outside(b)) for a, b in marked]
+    cuts = {c for span in spans for c in span if start < c < end}
+    parts = []
+    for a, b in pairwise([start, *sorted(cuts), end]):
+        piece = text[a:b]
+        if not any(sa <= a and b <= sb for sa, sb in spans) or not piece.strip():
+            parts.append(cited_text(piece, listed, link=True))
+            continue
+        lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
+        parts.append(" " * lead + f":orange-background[{cited_text(piece.strip(), listed, link=True)}]" + " " * trail)
+    return "".join(parts)
+
+
+def article_pages(sections: Sequence[dict], text: str, limit: int) -> list[list[tuple[dict, int | None, int | None]]]:
+    """An article cut into pages of at most about `limit` characters, for a browser that must not be sent
+    a whole 10 MB article at once: each page a list of (section, start, end) pieces in reading order, a
+    section longer than a page cut at line ends (the heading shown with its first piece only)."""
+    pages: list[list[tuple[dict, int | None, int | None]]] = []
+    page: list[tuple[dict, int | None, int | None]] = []
+    size = 0
+    for section in sections:
+        pieces: list[tuple[dict, int | None, int | None]] = []
+        start, end = section["start"], section["end"]
+        if start is None:
+            pieces.append((section, None, None))
+        else:
+            while end - start > limit:
+                cut = text.rfind("\n", start + 1, start + limit) + 1 or start + limit
+                pieces.append((section, start, cut))
+                start = cut
+            pieces.append((section, start, end))
+        for piece in pieces:
+            _, a, b = piece
+            length = b - a if a is not None and b is not None else 0
+            if page and size + length > limit:
+                pages.append(page)
+                page, size = [], 0
+            page.append(piece)
+            size += length
+    return [*pages, page] if page or not pages else pages
 
 
 def highlighted_passage(citation: Citation) -> str:
@@ -85,7 +169,7 @@ def reference_line(ref) -> str:
     tail = ", ".join(str(x) for x in (ref.source, ref.year) if x)
     line = md_escape(" ".join(bits) + (f" ({tail})" if tail else ""))
     if ref.url and re.match(r"^https?://[^\s)]+$", ref.url):
-        line += f" [{md_escape('link')}]({ref.url})"
+        line += f" [{md_escape('open the source: ' + ref.title)}]({ref.url})"
     return line
 
 
@@ -139,3 +223,36 @@ def conversation_markdown(
                 lines.append(f"  - cites [{n}]: UNRESOLVED, not in the article's reference list")
         lines += ["", f"> {answer.disclaimer}", ""]
     return "\n".join(lines)
+
+
+_KINDS = {"article": ("guideline article", "guideline articles"), "source": ("reference text", "reference texts"),
+          "medquad": ("question-answer page", "question-answer pages")}
+
+
+def _count(n: int, kind: str) -> str:
+    one, many = _KINDS.get(kind, (kind, kind))
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def coverage_lines(documents: Iterable[dict]) -> list[str]:
+    """What the library covers, in a few lines: documents by kind (and by collection), the span of the
+    articles' update dates and their review status counts."""
+    docs = list(documents)
+    kinds = Counter(d["kind"] for d in docs)
+    lines = [" · ".join(_count(n, k) for k, n in sorted(kinds.items(), key=lambda kv: kv[0] != "article"))]
+    collections = Counter(d["collection"] for d in docs if d.get("collection"))
+    if collections:
+        top = collections.most_common(4)
+        rest = sum(collections.values()) - sum(n for _, n in top)
+        named = ", ".join(f"{name} ({n:,})" for name, n in top)
+        lines.append(f"From {named}" + (f" and {rest:,} more" if rest else ""))
+    articles = [d.get("meta") or {} for d in docs if d["kind"] == "article"]
+    dates = sorted(str(m["updated"]) for m in articles if m.get("updated"))
+    if dates:
+        span = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+        undated = len(articles) - len(dates)
+        lines.append(f"Articles updated {span}" + (f" ({undated} without a date)" if undated else ""))
+    status = Counter(str(m.get("review_status") or "unknown") for m in articles)
+    if status:
+        lines.append("Review status: " + ", ".join(f"{name} {n}" for name, n in status.most_common()))
+    return lines

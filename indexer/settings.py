@@ -300,6 +300,13 @@ class Settings:
         high=3600,
     )
     disclaimer: str = setting(DEFAULT_DISCLAIMER, "GUIDELINE_QA_DISCLAIMER", "text under every answer")
+    article_page_chars: int = setting(
+        100_000,
+        "GUIDELINE_QA_ARTICLE_PAGE_CHARS",
+        "article text the app sends the browser at once; a longer article is shown in parts",
+        low=1_000,
+        high=10_000_000,
+    )
     vector_store: str = setting(
         "auto",
         "GUIDELINE_QA_VECTOR_STORE",

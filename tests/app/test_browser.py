@@ -203,18 +203,24 @@ def test_on_a_phone_the_ask_box_is_in_reach_and_the_answer_in_view(server, brows
     box = page.get_by_placeholder(ASK)
     expect(box).to_be_visible()
     assert in_viewport(page, box)  # pinned: no scrolling to reach it
-    assert page.evaluate("document.documentElement.scrollHeight") < 2 * PHONE["height"]
+    # The article and the conversation share the screen, each in its own pane: nothing to scroll past.
+    article = page.locator(".st-key-article-pane")
+    assert in_viewport(page, article) and in_viewport(page, page.locator(".st-key-chat-pane"))
+    expect(article.get_by_role("heading", name="How does breast cancer spread")).to_be_in_viewport()
+    assert page.evaluate("document.querySelector('.stMain').scrollTop") == 0
     page.screenshot(path=str(tmp_path / "phone-start.png"))
     ask(page, "What is the first-line treatment for HER2-positive metastatic breast cancer?", 1, "[S1]")
     reply = page.get_by_test_id("stChatMessage").nth(1)
     expect(reply.get_by_text("Quoted from the indexed guidelines")).to_be_in_viewport()
-    assert in_viewport(page, box)
+    assert in_viewport(page, box) and in_viewport(page, article)
     page.screenshot(path=str(tmp_path / "phone-answer.png"))
-    # The article is a short scroll up, in its own pane.
-    article = page.locator(".st-key-article-pane")
-    article.scroll_into_view_if_needed()
-    expect(page.get_by_role("heading", name="How metastasis develops")).to_be_visible()
-    page.screenshot(path=str(tmp_path / "phone-article.png"))
+    # The library menu closes once an article is chosen, showing it.
+    page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("How is breast cancer in men diagnosed and treated?").click()
+    expect(article.get_by_role("heading", name="How is breast cancer in men diagnosed and treated?")).to_be_visible()
+    page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right <= 0")
+    page.screenshot(path=str(tmp_path / "phone-chosen.png"))
     page.close()
 
 
@@ -236,14 +242,32 @@ def test_verify_a_claim_and_see_unresolved_references(server, browser, tmp_path)
     expect(highlighted).to_have_count(2)
     expect(highlighted.first).to_contain_text("is trastuzumab given with paclitaxel")
     expect(reply.get_by_text("[7] not in the article's reference list (unresolved)")).to_be_visible()
-    # The section link scrolls the article pane to the passage, not the page.
-    reply.get_by_role("link", name="Treatment by receptor status > HER2-positive disease").click()
+    # One click shows the passage in the article, scrolled into the article pane (not the page) and
+    # highlighted there at the sentences used, nothing else; a button leads back to the answer.
+    reply.get_by_role("button", name="Show S1 in the article").click()
     article = page.locator(".st-key-article-pane")
-    expect(article.get_by_role("heading", name="HER2-positive disease")).to_be_in_viewport()
-    flagged = article.get_by_text("6: not in the reference list").first
-    expect(flagged).to_be_visible()
+    shown = article.locator(".st-key-focus")
+    expect(shown).to_be_in_viewport()
+    marked = shown.locator("span.stMarkdownColoredBackground")
+    expect(marked.first).to_contain_text("is trastuzumab given with paclitaxel")
+    expect(article.locator("span.stMarkdownColoredBackground")).to_have_count(marked.count())  # only there
+    assert "loading dose" not in " ".join(marked.all_inner_texts())  # a sentence the answer did not use
+    expect(article.get_by_text("6: not in the reference list").first).to_be_visible()
     assert page.evaluate("window.scrollY") == 0
     page.screenshot(path=str(tmp_path / "desktop-verify.png"))
+    conversation = page.locator(".st-key-chat-pane")
+    conversation.evaluate("e => e.scrollTo(0, e.scrollHeight)")  # the reader has moved on in the chat
+    shown.get_by_role("button", name="Back to the answer (S1)").click()
+    page.wait_for_function(
+        "() => { const a = document.querySelector('.st-key-answer-0').getBoundingClientRect();"
+        " const p = document.querySelector('.st-key-chat-pane').getBoundingClientRect();"
+        " return Math.abs(a.top - p.top) < 40; }",
+        timeout=10_000,
+    )
+    # A citation marker in the article opens its entry in the reference list.
+    article.locator("a[href='#ref-2']").first.click()
+    expect(article.locator("#ref-2")).to_be_in_viewport()
+    expect(article.locator("#ref-2")).to_contain_text("[2] Research: Breast cancer: metastatic patterns")
     unresolved = article.get_by_test_id("stAlert").filter(has_text="Unresolved: the text cites [6], [7], [8]")
     unresolved.scroll_into_view_if_needed()
     expect(unresolved).to_be_in_viewport()
@@ -274,6 +298,35 @@ def test_a_refusal_shows_the_nearest_passages_open_and_feedback_is_one_click(ser
     ]
     page.close()
     assert serious == [], results.generate_report()
+
+
+@pytest.mark.slow
+def test_from_the_keyboard_the_ask_box_is_a_few_stops_away_and_answers_are_announced(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = open_app(browser, server, DESKTOP)
+    expect(page.locator(".st-key-chat-pane").get_by_role("button").first).to_be_visible(timeout=60_000)  # drawn
+    visited = []
+    focused = "(e => e.tagName + ' ' + (e.textContent || '').slice(0, 30))(document.activeElement)"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate(focused))
+        if visited[-1] == "A Skip to the question box":
+            break
+    else:
+        pytest.fail(f"no 'Skip to the question box' link in the first 10 tab stops: {visited}")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus visible
+    page.screenshot(path=str(tmp_path / "keyboard-skip-link.png"))
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.dataset.testid") == "stChatInputTextArea"
+    page.keyboard.type("What is the first-line treatment for HER2-positive metastatic breast cancer?")
+    page.keyboard.press("Enter")
+    # A screen reader hears the answer when it arrives: a polite live region holds its claims.
+    live = page.locator("[role=status][aria-live=polite]")
+    expect(live).to_contain_text("New answer: First-line treatment of HER2-positive", timeout=60_000)
+    assert not live.is_visible() or live.bounding_box()["width"] <= 1  # heard, not seen twice
+    (tmp_path / "tab-stops.txt").write_text("\n".join(visited))
+    page.close()
 
 
 def test_websocket_from_a_foreign_host_name_is_refused(server):
@@ -337,6 +390,13 @@ def test_a_link_opens_its_article_and_a_reload_keeps_the_conversation(server, br
     colleague.close()
     context.close()
 
+    # A section's link opens the article there.
+    section = browser.new_page(viewport=DESKTOP)
+    section.goto(f"{server.url}/?article=metastatic-breast-cancer&section=sec-metastatic-breast-cancer-prognosis")
+    expect(section.get_by_role("heading", name="Prognosis", exact=True)).to_be_in_viewport(timeout=60_000)
+    section.screenshot(path=str(tmp_path / "section-link.png"))
+    section.close()
+
 
 @pytest.mark.slow
 def test_library_search_finds_words_of_the_text_and_opens_an_article_only_when_asked(server, browser, tmp_path):
@@ -368,6 +428,7 @@ def test_library_search_finds_words_of_the_text_and_opens_an_article_only_when_a
     page.locator(".st-key-article-pane").get_by_role("link", name="Treatment", exact=True).click()
     expect(page.get_by_role("heading", name="Treatment", exact=True)).to_be_in_viewport()
     assert page.evaluate("window.scrollY") == 0
+    page.wait_for_function("() => location.search.includes('section=sec-male-breast-cancer-treatment')")  # shareable
     page.screenshot(path=str(tmp_path / "contents.png"))
     page.close()
 

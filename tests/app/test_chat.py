@@ -50,13 +50,14 @@ def test_article_view_shows_question_sections_references_and_banner(app):
     assert "Review status: pending review" in texts(at.caption)[0] and "Updated 2026-01-15" in texts(at.caption)[0]
     assert {"How metastasis develops", "Treatment by receptor status", "References"} <= set(texts(at.header))
     assert "HER2-positive disease" in texts(at.subheader)
-    refs = next(t for t in texts(at.markdown) if t.startswith("1. [1] Guideline:"))
-    assert (
-        "2. [2] Research: Breast cancer: metastatic patterns and their prognosis (Southern Medical Journal, 1988)"
-        in refs
-    )
+    refs = [t for t in texts(at.subheader) if t.startswith("[")]  # each entry under its own anchor
+    assert refs[0].startswith("[1] Guideline:")
+    second = "[2] Research: Breast cancer: metastatic patterns and their prognosis (Southern Medical Journal, 1988)"
+    assert second in refs
     sidebar = " ".join(texts(at.sidebar.markdown))
-    assert "4 documents" in sidebar and "sentence-transformers/all-MiniLM-L6-v2" in sidebar
+    assert "4 guideline articles" in sidebar and "Articles updated 2026-01-15 to 2026-11-26" in sidebar  # coverage
+    assert "Review status: pending review" in sidebar
+    assert "model sentence-transformers/all-MiniLM-L6-v2" in " ".join(texts(at.sidebar.caption))
 
 
 def test_references_the_article_cites_but_does_not_list_are_flagged_not_dropped(app):
@@ -64,7 +65,7 @@ def test_references_the_article_cites_but_does_not_list_are_flagged_not_dropped(
     body = " ".join(texts(at.markdown))
     assert "trastuzumab given with paclitaxel [**6: not in the reference list**]." in body
     assert "[**7: not in the reference list**, **6: not in the reference list**]" in body
-    assert "organs [1, 2]." in body  # listed references stay plain
+    assert 'organs [[1](#ref-1 "Reference 1"), [2](#ref-2 "Reference 2")].' in body  # listed: linked to their entry
     assert texts(at.warning) == [
         "Unresolved: the text cites [6], [7], [8], which the reference list does not hold. "
         "Claims citing them cannot be traced to a source here."
@@ -115,8 +116,8 @@ def test_question_gets_cited_answer_with_sources_and_disclaimer(app):
     source = reply.expander[0]
     assert plain(source.label) == "S1 · Treatment by receptor status > HER2-positive disease"
     assert not source.proto.expanded  # one line until opened
-    link, passage, refs = texts(source.markdown)
-    assert link.endswith("(#sec-metastatic-breast-cancer-her2-positive-disease)")
+    passage, refs = texts(source.markdown)
+    assert [plain(b.label) for b in source.button] == ["Show S1 in the article"]
     # only the used sentences highlighted; the others plain
     assert passage.startswith(":orange-background[First-line treatment of HER2-positive")
     assert passage.count(":orange-background[") == 2 and "Points to manage:" in passage
@@ -411,7 +412,8 @@ def test_rebuilds_picked_up_by_the_app_replace_the_loaded_index_and_keep_one_mod
         assert not at.exception
         at = ask(at, "What is the trastuzumab loading dose?")
         assert "4 mg/kg IV" in plain(at.chat_message[1].markdown[0].value)
-        assert f"{i + 1} documents" in plain(at.sidebar.markdown[0].value)
+        articles = f"{i + 1} guideline article" + ("s" if i else "")
+        assert plain(at.sidebar.markdown[0].value).startswith(articles)
         assert len(loaded()) == 1
     assert len(created) <= 1  # the app's one shared model (perhaps already loaded by an earlier test)
 
@@ -452,3 +454,27 @@ def test_the_corpus_is_checked_for_changes_once_a_minute_not_on_every_question(a
     at = ask(at, "What loading dose?")
     assert not at.exception
     assert len(calls) <= 1
+
+
+def test_a_long_article_is_sent_in_parts_and_every_part_can_be_read(sample_index, monkeypatch, tmp_path):
+    """The browser is never sent a whole long article at once: it comes in parts of at most
+    GUIDELINE_QA_ARTICLE_PAGE_CHARS characters, the references with the last part."""
+    monkeypatch.setenv("GUIDELINE_QA_INDEX", str(sample_index))
+    monkeypatch.setenv("GUIDELINE_QA_ARTICLE_PAGE_CHARS", "2000")
+    at = pick(AppTest.from_file(APP, default_timeout=60).run(), "metastatic-breast-cancer")
+    assert not at.exception
+    pager = at.get("pagination")
+    assert len(pager) == 1
+    parts = int(pager[0].proto.num_pages)
+    assert parts >= 3
+    seen, sizes = [], []
+    for part in range(1, parts + 1):
+        at.session_state["article_page:metastatic-breast-cancer"] = part
+        at = at.run()
+        sizes.append(sum(len(m.value) for m in at.markdown))
+        seen.append([h for h in texts(at.header) if h != "Have a follow-up question?"])
+    assert "How metastasis develops" in seen[0] and "References" not in seen[0]
+    assert "References" in seen[-1] and "Prognosis" not in seen[0]
+    headings = [h for hs in seen for h in hs]
+    assert len(headings) == len(set(headings))  # each section heading in one part only
+    assert max(sizes) < 3 * 2000 + 4000  # a part: its text, escapes and links, and the page around it
