@@ -467,7 +467,7 @@ def show_reply(assistant, article: dict, turn: int, question: str, answer) -> No
         if answer.note:
             st.info(md_escape(answer.note))
         if answer.abstained:
-            show_refusal(article, answer)
+            show_refusal(assistant, article, turn, question, answer)
         else:
             st.markdown(claims_markdown(answer))
             for c in answer.citations:
@@ -482,9 +482,20 @@ def show_reply(assistant, article: dict, turn: int, question: str, answer) -> No
         feedback_controls(assistant, article, turn, question, answer)
 
 
-def show_refusal(article: dict, answer) -> None:
-    """What the guidelines do not cover, in plain words, then the nearest passages, open."""
+def show_refusal(assistant, article: dict, turn: int, question: str, answer) -> None:
+    """What the guidelines do not cover, in plain words; the question without the terms they lack, when
+    that is answered; then the nearest passages, open."""
     st.warning(md_escape(answer.text))
+    instead = assistant.rephrasing(question, answer, article["id"])
+    if instead:
+        left_out = ", ".join(answer.missing)
+        st.button(
+            md_escape(f"Ask without “{left_out}”: {instead}"),
+            key=f"instead:{turn}",
+            icon=":material/lightbulb:",
+            on_click=st.session_state.update,
+            kwargs={"pending": instead},
+        )
     nearest = answer.retrieved[:3]
     if nearest:
         st.markdown("**Nearest passages in the guidelines** (they may still help):")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.settings import LLMSettings, Settings
+from indexer.terms import content_terms
 
 from .compose import Composer, make_composer
 from .converse import Resolution, resolve_conversation, topic_vocabulary
@@ -78,6 +79,7 @@ class Assistant:
         # What makes a question self-contained: a topic, or any word of the corpus rare in general English.
         self.subjects = self.topics | frozenset(self.index.domain_words())
         self._suggested: dict[tuple[str, int], list[str]] = {}
+        self._rephrased: dict[tuple[str, str | None], str | None] = {}
         self.vocabulary_terms = self.index.drug_terms()
 
     def verifier(self, llm: LLMSettings | None = None) -> Verifier:
@@ -131,6 +133,23 @@ class Assistant:
                         break
             self._suggested[key] = out
         return self._suggested[key]
+
+    def rephrasing(self, question: str, answer: Answer, article: str | None) -> str | None:
+        """For a question refused because it names terms no indexed passage holds ("... with denosumab"): the
+        question without them, when this assistant answers that (the part the guidelines cover); else None.
+        The clinician sees which terms were left out and chooses whether to ask it. A term the corpus does
+        hold ("trastuzumab in pregnancy": nothing says both) is never left out: the question without it
+        would be another question, answered as if it were this one."""
+        words = [w for term in answer.missing for w in content_terms(term)]
+        if not answer.abstained or not words or any(self.index.weights.knows(w) for w in words):
+            return None
+        key = (question, article)
+        if key not in self._rephrased:
+            shorter = without_terms(question, answer.missing)
+            if shorter is not None and self.ask(shorter, [], article).abstained:
+                shorter = None
+            self._rephrased[key] = shorter
+        return self._rephrased[key]
 
     def check_article(self, article: str | None) -> None:
         if article is not None and self.index.documents.get(article, {}).get("kind") != "article":
@@ -199,3 +218,29 @@ class Assistant:
             "total": (time.perf_counter() - started) * 1000,
         }
         return answer
+
+
+_JOINS = "with|without|and|or|plus|vs|versus"
+# Words that cannot begin or end a question once a term is taken out ("... treatment with" -> "... treatment").
+_DANGLING = frozenset("a an and or of for with without on in about to the by plus than vs versus".split())
+
+
+def without_terms(question: str, terms: Sequence[str]) -> str | None:
+    """The question with each term (a word or phrase, any case) taken out and the words left dangling at
+    its ends dropped; None when nothing was taken out or fewer than two content words would remain."""
+    text = question
+    for term in terms:
+        # with the word joining it to the rest: "trastuzumab with pertuzumab for ..." -> "trastuzumab for ..."
+        word = re.escape(term)
+        joined = rf"(?i)\b(?:{_JOINS})\s+(?:the\s+)?{word}(?!\w)|(?<!\w){word}\s+(?:{_JOINS})\b"
+        text = re.sub(joined, " ", text, count=1)
+        text = re.sub(rf"(?i)(?<!\w){re.escape(term)}(?!\w)", " ", text)
+    words = text.replace("?", " ").split()
+    while words and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    while words and words[0].lower() in _DANGLING:
+        words.pop(0)
+    shorter = " ".join(words).strip(" ,;:")
+    if text == question or len(content_terms(shorter)) < 2:
+        return None
+    return shorter + ("?" if question.rstrip().endswith("?") else "")

@@ -478,3 +478,16 @@ def test_a_long_article_is_sent_in_parts_and_every_part_can_be_read(sample_index
     headings = [h for hs in seen for h in hs]
     assert len(headings) == len(set(headings))  # each section heading in one part only
     assert max(sizes) < 3 * 2000 + 4000  # a part: its text, escapes and links, and the page around it
+
+
+def test_a_refusal_offers_the_question_without_the_term_the_guidelines_lack(app):
+    at = ask(pick(app, "metastatic-breast-cancer"), "How are bone mets treated with denosumab?")
+    refusal = at.chat_message[1]
+    assert texts(refusal.warning) == ["The indexed guidelines do not mention denosumab."]
+    offer = [b for b in refusal.button if plain(b.label).startswith("Ask without")]
+    assert [plain(b.label) for b in offer] == ["Ask without “denosumab”: How are bone mets treated?"]
+    at = offer[0].click().run()
+    assert not at.exception
+    assert plain(at.chat_message[2].markdown[0].value) == "How are bone mets treated?"
+    answer = at.chat_message[3]
+    assert not answer.warning and "[S1]" in plain(answer.markdown[0].value)

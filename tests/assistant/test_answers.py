@@ -85,3 +85,42 @@ def test_article_markers_become_reference_entries_not_answer_text(answers):
         (1, "Guideline", "Dr.Oracle Medical Advisory Board & Editors"),
         (5, "Guideline", "Praxis Medical Insights: Practical Summaries of Clinical Guidelines"),
     ]
+
+
+def test_a_refusal_for_a_term_the_corpus_lacks_offers_the_question_without_it(assistant):
+    """"... with denosumab": the guidelines never name denosumab, but they do say how bone metastases and
+    hypercalcaemia are treated; the refusal offers that question, which is answered."""
+    question = "what about bone mets and hypercalcemia treatment with denosumab"
+    refused = assistant.ask(question, [], "metastatic-breast-cancer")
+    assert refused.abstained and refused.missing == ["denosumab"]
+    instead = assistant.rephrasing(question, refused, "metastatic-breast-cancer")
+    assert instead == "what about bone mets and hypercalcemia treatment"
+    answer = assistant.ask(instead, [], "metastatic-breast-cancer")
+    assert not answer.abstained and "denosumab" not in answer.text.lower()
+    assert any("hypercalc" in c.passage.text.lower() for c in answer.citations)
+
+
+def test_a_term_the_corpus_holds_is_never_left_out_of_a_refused_question(assistant):
+    """Nothing says trastuzumab and pregnancy together: leaving out "pregnancy" would answer another
+    question (trastuzumab's safety in general) as if it were this one."""
+    question = "Is trastuzumab safe in pregnancy?"
+    refused = assistant.ask(question, [], "breast-cancer-pregnancy")
+    assert refused.abstained
+    assert assistant.rephrasing(question, refused, "breast-cancer-pregnancy") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "terms", "shorter"),
+    [
+        ("Can I give trastuzumab with pertuzumab for HER2 positive disease?", ["pertuzumab"],
+         "Can I give trastuzumab for HER2 positive disease?"),
+        ("Bisphosphonates vs denosumab for bone metastases?", ["denosumab"], "Bisphosphonates for bone metastases?"),
+        ("denosumab or zoledronic acid for bone mets?", ["Denosumab"], "zoledronic acid for bone mets?"),
+        ("What is the dose of pembrolizumab?", ["pembrolizumab"], None),  # "the dose" alone asks nothing
+        ("Is it safe?", ["olaparib"], None),  # nothing taken out
+    ],
+)
+def test_a_question_without_terms_reads_as_a_question(question, terms, shorter):
+    from assistant.pipeline import without_terms
+
+    assert without_terms(question, terms) == shorter
