@@ -69,6 +69,9 @@ SPECIFIC_ASPECTS = frozenset(
     content_terms("dose doses dosing dosage schedule duration interval frequency years months weeks cutoff")
 )
 ASKED_BY_WH = frozenset(content_terms("age"))  # "what age ...?" wants an age
+# "Which drugs ...?" is answered by a passage naming drugs, not the word: any drug or class the vocabulary
+# names covers these words.
+ANY_DRUG = frozenset(content_terms("drug drugs medication medications medicine medicines"))
 FOCUS_WEIGHT = 2.0  # the word a "which ...?" question asks for counts double in a sentence
 LEAD_BONUS = 0.05  # a section's first sentence usually states its key claim
 # A word the corpus never uses is named in an abstention only when it looks like what a question is about:
@@ -186,7 +189,7 @@ class ExtractiveComposer:
             specific = [x for x in alt if not self._ubiquitous(x)] or list(alt)
             if all(matches(x, have) for x in specific):
                 return True
-        return False
+        return term in ANY_DRUG and any(t in request.vocabulary_terms for t in have)
 
     def _ubiquitous(self, term: str) -> bool:
         return self.weights.df.get(term, 0) / self.weights.n > UBIQUITOUS

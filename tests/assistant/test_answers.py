@@ -124,3 +124,12 @@ def test_a_question_without_terms_reads_as_a_question(question, terms, shorter):
     from assistant.pipeline import without_terms
 
     assert without_terms(question, terms) == shorter
+
+
+def test_asking_which_drugs_is_answered_by_a_passage_naming_drugs_not_the_word(assistant):
+    """The male breast cancer article names tamoxifen, LHRH agonists and aromatase inhibitors without the
+    word "drug": a clinician asking for "hormone drugs" is answered from it, not refused."""
+    answer = assistant.ask("what hormone drugs are used for male breast cancer", [], "male-breast-cancer")
+    assert not answer.abstained
+    assert all(c.passage.doc_id == "male-breast-cancer" for c in answer.citations)
+    assert "hormone therapy" in answer.text
