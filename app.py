@@ -397,7 +397,8 @@ def references_view(text: str, refs: dict) -> None:
 
 
 def focused_citation(article: dict):
-    """The source the clinician opened in the article (turn, n), if it is a passage of this article."""
+    """The source the clinician opened in the article (`focus`: article, turn, source number), when it is
+    a passage of this article."""
     focus = st.session_state.get("focus")
     turns = tab_state().get("chats", {}).get(article["id"], [])
     if not focus or focus[0] != article["id"] or focus[1] >= len(turns):
