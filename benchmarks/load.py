@@ -149,7 +149,8 @@ class Phase:
     errors: list[str] = field(default_factory=list)
     wall: float = 0.0
     server_cpu: float = 0.0
-    client_cpu: float = 0.0
+    client_cpu: float = 0.0  # the browser's processes
+    driver_cpu: float = 0.0  # this process and Playwright's driver
     machine_cpu: float = 0.0  # every process on the machine, this benchmark's and others'
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at start and end
 
@@ -245,6 +246,19 @@ def client_cpu(server: int) -> dict[int, float]:
     return {p: cpu_seconds(p) for p in [os.getpid(), *descendants(os.getpid())] if p != server}
 
 
+def browser_processes(pids) -> set[int]:
+    """Those of `pids` that are Chromium's (the rest, this process and Playwright's node, drive it)."""
+    out = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                if f.read().strip().startswith("chrom"):
+                    out.add(pid)
+        except OSError:
+            continue
+    return out
+
+
 def tracebacks(log: Path) -> int:
     return log.read_text(encoding="utf-8", errors="replace").count("Traceback (most recent call last)")
 
@@ -319,7 +333,13 @@ async def run_phase(browser, url: str, server: subprocess.Popen, log: Path, n: i
         phase.server_cpu = cpu_seconds(server.pid) - server_before
         phase.machine_cpu = machine_cpu_seconds() - machine_before
         client_after = client_cpu(server.pid)
-        phase.client_cpu = sum(t - client_before.get(p, 0.0) for p, t in client_after.items())
+        chromium = browser_processes(client_after)
+        for p, t in client_after.items():
+            spent = t - client_before.get(p, 0.0)
+            if p in chromium:
+                phase.client_cpu += spent
+            else:
+                phase.driver_cpu += spent
         phase.load = (phase.load[0], os.getloadavg()[0])
     finally:
         for context, page, page_errors, _ in sessions:
@@ -371,11 +391,12 @@ def report(phase: Phase, args) -> None:
     if phase.opens:
         print(f"  page open to complete  p50 {statistics.median(phase.opens):5.2f} s   max {max(phase.opens):5.2f} s")
     if answers and phase.wall:
-        others = max(0.0, phase.machine_cpu - phase.server_cpu - phase.client_cpu)
+        others = max(0.0, phase.machine_cpu - phase.server_cpu - phase.client_cpu - phase.driver_cpu)
         print(f"  {answers / phase.wall:.2f} answers/s over {phase.wall:.0f} s; CPU per answer: server "
-              f"{phase.server_cpu / answers:.2f} s, browser and driver {phase.client_cpu / answers:.2f} s; cores busy: "
-              f"server {phase.server_cpu / phase.wall:.2f}, browser and driver {phase.client_cpu / phase.wall:.2f}, "
-              f"other processes {others / phase.wall:.2f}")  # fmt: skip
+              f"{phase.server_cpu / answers:.2f} s, browser {phase.client_cpu / answers:.2f} s, driver "
+              f"{phase.driver_cpu / answers:.2f} s")  # fmt: skip
+        print(f"  cores busy: server {phase.server_cpu / phase.wall:.2f}, browser {phase.client_cpu / phase.wall:.2f}, "
+              f"driver {phase.driver_cpu / phase.wall:.2f}, other processes {others / phase.wall:.2f}")  # fmt: skip
     print(f"  load average (1 min) {phase.load[0]:.2f} at start, {phase.load[1]:.2f} at end; {os.cpu_count()} cores")
 
 
