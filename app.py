@@ -96,6 +96,11 @@ def load_embedder(model: str, precision: str):
 
 
 def warm_up(embedder) -> None:
+    import torch
+
+    # Questions come one at a time from each of several sessions at once: one thread per question spends
+    # less CPU than a team of two whose threads spin waiting for each other on a busy machine.
+    torch.set_num_threads(1)
     try:
         embedder.encode(["warm-up"])
     except GuidelineQAError:
