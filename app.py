@@ -551,13 +551,24 @@ def export_button(assistant, article: dict, turns) -> None:
 def workspace(assistant, article: dict, composer=None) -> None:
     """The article and the conversation side by side, each scrolling on its own, the ask box below."""
     # Called outside the columns, the chat input is pinned to the bottom of the page, in reach at any scroll.
+    # Outside the conversation's fragment too: only there does the page follow the newest answer (on a phone)
+    # and a question interrupt a page still loading (the first visit checks the suggested questions).
     typed = st.chat_input("Ask a follow-up question about this article", key=f"chat_input:{article['id']}")
-    question = typed or st.session_state.pop("pending", None)
+    if typed:
+        st.session_state["pending"] = typed
     left, right = st.columns([3, 2], gap="large")
     with left, st.container(height=600, border=False, key="article-pane"):
         article_view(assistant, article)
     with right:
-        chat(assistant, article, question, composer)
+        conversation(assistant, article, composer)
+
+
+@st.fragment
+def conversation(assistant, article: dict, composer=None) -> None:
+    """The conversation, rerun on its own for a suggested question, a vote or a comment: these redraw the
+    conversation only, not the article beside it or the sidebar. (The question comes in session state,
+    never as an argument: a fragment rerun is called with the arguments of the page's last run.)"""
+    chat(assistant, article, st.session_state.pop("pending", None), composer)
 
 
 def masthead() -> None:
