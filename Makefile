@@ -56,11 +56,12 @@ fuzz: $(STAMP)
 
 MEDQUAD ?= ../shared/medquad
 SPEED_CORPUS ?= $(MEDQUAD)/1_CancerGov_QA
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(PY) -m benchmarks.build_throughput
 	$(PY) -m indexer build --corpus $(CORPUS) --index .bench/sample --if-stale
 	$(PY) -m indexer build --corpus $(MEDQUAD) --index .bench/medquad --if-stale
 	$(PY) -m benchmarks.ask_latency .bench/sample .bench/medquad
+	$(PY) -m benchmarks.load --index .bench/sample
 	$(PY) -m benchmarks.speed --corpus $(SPEED_CORPUS)
 
 clean:

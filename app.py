@@ -110,6 +110,11 @@ def load_embedder(model: str, precision: str):
 
 
 def warm_up(embedder) -> None:
+    import torch
+
+    # Questions come one at a time from each of several sessions at once: one thread per question spends
+    # less CPU than a team of two whose threads spin waiting for each other on a busy machine.
+    torch.set_num_threads(1)
     try:
         embedder.encode(["warm-up"])
     except GuidelineQAError:
@@ -561,6 +566,7 @@ def show_citation(article: dict, turn: int, c) -> None:
 
 def show_in_article(article_id: str, turn: int, n: int) -> None:
     st.session_state["focus"] = (article_id, turn, n)
+    st.session_state["rerun_page"] = True  # the button is in the conversation's fragment; the article is not
     scroll_once("focus")
 
 
@@ -710,14 +716,28 @@ def export_button(assistant, article: dict, turns) -> None:
 def workspace(assistant, article: dict, composer=None) -> None:
     """The article and the conversation side by side, each scrolling on its own, the ask box below."""
     # Called outside the columns, the chat input is pinned to the bottom of the page, in reach at any scroll.
+    # Outside the conversation's fragment too: only there does the page follow the newest answer (on a phone)
+    # and a question interrupt a page still loading (the first visit checks the suggested questions).
     typed = st.chat_input("Ask a follow-up question about this article", key=f"chat_input:{article['id']}")
-    question = typed or st.session_state.pop("pending", None)
+    if typed:
+        st.session_state["pending"] = typed
     left, right = st.columns([3, 2], gap="large")
     with left, st.container(height=600, border=False, key="article-pane"):
         article_view(assistant, article)
     run_scripts()  # before the conversation, which may take seconds (suggested questions, an answer)
     with right:
-        chat(assistant, article, question, composer)
+        conversation(assistant, article, composer)
+
+
+@st.fragment
+def conversation(assistant, article: dict, composer=None) -> None:
+    """The conversation, rerun on its own for a suggested question, a vote or a comment: these redraw the
+    conversation only, not the article beside it or the sidebar. (The question comes in session state,
+    never as an argument: a fragment rerun is called with the arguments of the page's last run.) A source
+    shown in the article needs the article redrawn: that click reruns the page."""
+    if st.session_state.pop("rerun_page", False):
+        st.rerun(scope="app")
+    chat(assistant, article, st.session_state.pop("pending", None), composer)
 
 
 # Static HTML and script for the whole page. A keyboard user reaches the ask box (pinned last on the page)
