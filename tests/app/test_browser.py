@@ -18,26 +18,10 @@ from pathlib import Path
 import pytest
 
 from assistant.feedback import feedback_path
+from benchmarks.load import CHROMIUM, FLAGS, free_port  # one browser set-up for the tests and the benchmark
 
 from ..helpers import ROOT
 from ..llm_server import ScriptedModels
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
