@@ -50,7 +50,7 @@ QUESTION_WORDS = frozenset(
         something thing things kind sort way ways need needs want wants look looking like one ones go goes
         going away come comes take takes taking make makes happen happens work works matter matters worth
         reasonable fine likely different same else already still really actually mean means case diff incl
-        switching switch"""
+        switching switch usually usual often typically typical commonly generally normally mostly sometimes"""
     )
 )
 UBIQUITOUS = 0.5  # a term in more than this share of the passages says nothing about which one answers
@@ -60,7 +60,7 @@ UBIQUITOUS = 0.5  # a term in more than this share of the passages says nothing 
 GENERIC_ASPECTS = frozenset(
     content_terms(
         """treatment treatments treat treated therapy therapies first second line lines option options use used
-        given give recommended management manage best standard preferred usual role indicated indication
+        given give recommended management manage best standard preferred role indicated indication
         patients patient women men people disease cancer approach choice choose start started"""
     )
 )
@@ -162,7 +162,7 @@ class ExtractiveComposer:
         stated = _stated(request.corrected)
         own = {}
         for t in content_terms(request.corrected):
-            if t in QUESTION_WORDS or self.weights.df.get(t, 0) / n > UBIQUITOUS:
+            if _frames(request, t) or self.weights.df.get(t, 0) / n > UBIQUITOUS:
                 continue
             if not self._known(request, t) and (t in stated or not self._entity_like(request, t)):
                 continue  # an unknown ordinary word says nothing the evidence must repeat
@@ -190,6 +190,18 @@ class ExtractiveComposer:
             if all(matches(x, have) for x in specific):
                 return True
         return term in ANY_DRUG and any(t in request.vocabulary_terms for t in have)
+
+    def _held(self, request: Request, term: str, have: Sequence[str]) -> float:
+        """How much of the term a sentence says, for ranking: 1 when covered, else the largest share of the
+        specific words of one of its alternatives ("leuprolide" = "LHRH analogue": "LHRH agonist" says half)."""
+        if self._covered(request, term, have):
+            return 1.0
+        shares = [0.0]
+        for alt in request.alternatives.get(term, []):
+            specific = [x for x in alt if not self._ubiquitous(x)]
+            if len(specific) >= 2:
+                shares.append(sum(matches(x, have) for x in specific) / len(specific))
+        return max(shares)
 
     def _ubiquitous(self, term: str) -> bool:
         return self.weights.df.get(term, 0) / self.weights.n > UBIQUITOUS
@@ -400,8 +412,10 @@ class ExtractiveComposer:
     def _choose(self, request: Request, evidence: list[Passage]) -> list[_Candidate]:
         """The answer's sentences: best first, others only when nearly as good (see module docstring)."""
         s = self.settings
-        asked = [t for t in content_terms(request.corrected) if t not in QUESTION_WORDS]
-        borrowed = [t for t in content_terms(request.query) if t not in asked]
+        asked = [t for t in content_terms(request.corrected) if not _frames(request, t)]
+        # What a follow-up took from earlier turns; the question's own vocabulary expansions are not borrowed.
+        own = set(content_terms(request.text))
+        borrowed = [t for t in content_terms(request.query) if t not in asked and t not in own]
         # Earlier turns' words weigh at most half of what the question asks: "weekly dosing?" after a
         # first-line question is answered by the weekly dose, not by another first-line sentence.
         weight = {t: self._weight(request, t) for t in asked}  # "tnbc" weighs as the words it stands for
@@ -422,7 +436,7 @@ class ExtractiveComposer:
                     continue  # about the subgroup the question did not ask about
                 said = content_terms(text)
                 have = said + heading
-                own = sum(weight[t] for t in asked if self._covered(request, t, have))
+                own = sum(weight[t] * self._held(request, t, have) for t in asked)
                 context = 0.5 * sum(self.weights.idf(t) for t in borrowed if matches(t, have))
                 lexical = own + (min(context, cap) if cap else context)
                 candidate = _Candidate(0.0, 0.0, lexical, rank, pos, p, (a, b), text)
@@ -549,6 +563,12 @@ _STATED = re.compile(
 
 def _stated(text: str) -> set[str]:
     return {t for m in _STATED.finditer(text) for t in content_terms(m.group())}
+
+
+def _frames(request: Request, term: str) -> bool:
+    """A word that frames the question ("say", "usually", "go"), unless the vocabulary reads it as part of a
+    term ("go-to" = first-line)."""
+    return term in QUESTION_WORDS and term not in request.alternatives
 
 
 _WH = re.compile(r"\b(?:which|what|whats|what's)\s+([A-Za-z][\w/-]*)", re.I)

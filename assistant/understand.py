@@ -27,7 +27,7 @@ _LEAVE_ALONE = STOPWORDS | {
 class Expansion:
     term: str  # what the question says (for spelling: the word as typed)
     adds: str  # what retrieval also searches for (for spelling: the word it replaces it with)
-    kind: str  # spelling | abbreviation | synonym | class | member
+    kind: str  # spelling | form | abbreviation | synonym | class | member
     source: str  # "corpus" for spelling, else vocabulary.yaml or the document a pattern came from
     via: str = ""  # for a class reached through an abbreviation: the name in between ("pembrolizumab")
 
@@ -93,6 +93,7 @@ class Understanding:
 
     def __call__(self, question: str) -> Understood:
         expansions = self._spelling(question)
+        expansions += self._forms(question, {e.term for e in expansions})
         understood = Understood(question, question, expansions)
         corrected = understood.corrected
         seen: set[tuple[str, str]] = set()
@@ -140,6 +141,20 @@ class Understanding:
                 english = _english_neighbour(low)  # "bigest", "immunotherpy": a word, not a subject
                 if english is not None:
                     out.append(Expansion(word, english, "spelling", "english"))
+        return out
+
+    def _forms(self, question: str, done: set[str]) -> list[Expansion]:
+        """A word the corpus lacks whose base form it has: "risky" -> "risk", "lumpy" -> "lump", "tenderness"
+        -> "tender", "rarely" -> "rare". The word is kept (it is no misspelling); the base is searched too
+        and counts as saying it."""
+        out = []
+        for word in dict.fromkeys(re.findall(r"[A-Za-z]+", question)):
+            low = word.lower()
+            if word in done or len(low) < 5 or low in _LEAVE_ALONE or self.weights.knows(stem(low)):
+                continue
+            base = next((b for b in _bases(low) if len(b) >= 4 and self.known.get(stem(b), 0) > 0), None)
+            if base is not None:
+                out.append(Expansion(word, base, "form", "corpus"))
         return out
 
     def _shortens(self, word: str) -> bool:
@@ -192,6 +207,22 @@ def _english_neighbour(word: str) -> str | None:
         if DamerauLevenshtein.distance(word, candidate, score_cutoff=limit) <= limit:
             return candidate
     return None
+
+
+def _bases(word: str) -> list[str]:
+    """Base forms a derived word may come from, most likely first (English derivational suffixes)."""
+    out = []
+    if word.endswith("ness"):
+        out.append(word[:-4])
+    if word.endswith("ily"):
+        out.append(word[:-3] + "y")
+    elif word.endswith("ly"):
+        out.append(word[:-2])
+    elif word.endswith("y"):
+        out.append(word[:-1])  # "risky" -> "risk"
+        if len(word) > 3 and word[-2] == word[-3]:
+            out.append(word[:-2])  # "fatty" -> "fat"
+    return out
 
 
 def _norm(term: str) -> str:
