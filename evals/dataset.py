@@ -24,7 +24,7 @@ class Query:
     exclude: list[str] = field(default_factory=list)  # strings (a wrong subgroup's) the answer must not hold
     missing: list[str] = field(default_factory=list)  # what an abstention or partial answer must name
     category: str | None = None
-    split: str | None = None  # "tune", "test" or "dev" when the dataset assigns it (whole conversations together)
+    split: str | None = None  # "tune", "test", "dev" or "dev2" when the dataset assigns it (whole chains together)
 
 
 @dataclass
@@ -74,7 +74,9 @@ def load_dataset(folder: Path) -> Dataset:
     return Dataset(folder.name, queries, qrels)
 
 
-SPLITS = ("all", "tune", "test", "dev")
+SPLITS = ("all", "tune", "test", "dev", "dev2")
+# Splits a dataset may assign that belong to neither "tune" nor "test": only selected by their own name.
+APART = ("dev", "dev2")
 
 
 def in_tuning_split(query: Query | str) -> bool:
@@ -84,26 +86,26 @@ def in_tuning_split(query: Query | str) -> bool:
     question would not be); every other question is held out as the test split.
     """
     if isinstance(query, Query):
-        if query.split in ("tune", "test", "dev"):
+        if query.split in ("tune", "test", *APART):
             return query.split == "tune"  # the dataset's own split keeps a conversation's turns together
         query = query.id
     return int(hashlib.sha1(query.encode("utf-8")).hexdigest(), 16) % 10 == 0
 
 
 def select_split(dataset: Dataset, split: str) -> Dataset:
-    """The dataset's questions (and their qrels) in `split`: "tune", "test" (the rest), "dev" or "all".
+    """The dataset's questions (and their qrels) in `split`: "tune", "test" (the rest), "dev", "dev2" or "all".
 
-    "dev" is only the questions the dataset itself assigns to `dev` (none otherwise); they belong to
-    neither "tune" nor "test".
+    "dev" and "dev2" are only the questions the dataset itself assigns to that split (none otherwise);
+    they belong to neither "tune" nor "test".
     """
     if split not in SPLITS:
         raise GuidelineQAError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     if split == "all":
         return dataset
-    if split == "dev":
-        keep = {q.id for q in dataset.queries if q.split == "dev"}
+    if split in APART:
+        keep = {q.id for q in dataset.queries if q.split == split}
     else:
-        keep = {q.id for q in dataset.queries if q.split != "dev" and in_tuning_split(q) == (split == "tune")}
+        keep = {q.id for q in dataset.queries if q.split not in APART and in_tuning_split(q) == (split == "tune")}
     return replace(
         dataset,
         queries=[q for q in dataset.queries if q.id in keep],

@@ -21,8 +21,10 @@ CATEGORIES = {
     "subgroup-trap", "partial", "unanswerable", "suggested",
 }
 MIN_PER_CATEGORY = {"typo": 15, "abbreviation": 15, "drug-class": 15, "lay": 15, "subgroup-trap": 15, "partial": 8}
-# `tune` and `test` are the original set; `dev` is later, independent data for choosing thresholds (README).
-SPLITS = ("tune", "test", "dev")
+# `tune` and `test` are the original set; `dev` and `dev2` are later, independent data for choosing
+# thresholds and for development (README), each counted apart and checked on its own.
+SPLITS = ("tune", "test", "dev", "dev2")
+OWN_SPLITS = ("dev", "dev2")
 # Abstentions about another disease entirely; every other abstention is near-topic.
 OFF_TOPIC_MISSING = {"prostate", "EGFR"}
 MARKER = re.compile(r"\s*\[\d+(?:\s*[-,]\s*\d+)*\]")
@@ -100,31 +102,33 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9%/+-]+", text.lower())
 
 
-def check_dev(dev: list[dict], chains: dict[str, list[dict]], qrels: dict[str, list[str]],
-              owner: dict[str, str], files: dict[str, str]) -> None:
-    """`dev` must be usable on its own for choosing abstention thresholds: enough abstentions and
-    answerable questions, partial questions, conversations, and every category and article."""
-    if not dev:
+def check_own_split(split: str, rows: list[dict], chains: dict[str, list[dict]], qrels: dict[str, list[str]],
+                    owner: dict[str, str], files: dict[str, str]) -> None:
+    """A split held apart from tune/test (`dev`, `dev2`) must be usable on its own, e.g. for choosing
+    abstention thresholds: enough abstentions and answerable questions, partial questions,
+    conversations, and every category and article."""
+    own = [r for r in rows if r["split"] == split]
+    if not own:
         return
-    cats = Counter(r["category"] for r in dev)
-    abstain = [r for r in dev if r["abstain"]]
+    cats = Counter(r["category"] for r in own)
+    abstain = [r for r in own if r["abstain"]]
     near = [r for r in abstain if not set(r["missing"]) & OFF_TOPIC_MISSING]
-    multi = [c for c, turns in chains.items() if turns[0]["split"] == "dev" and len(turns) >= 2]
+    multi = [c for c, turns in chains.items() if turns[0]["split"] == split and len(turns) >= 2]
     topic = [c for c in multi if any(t["category"] == "topic-change" for t in chains[c])]
     if len(near) < 25:
-        problem(f"dev: {len(near)} near-topic abstentions, 25 needed")
-    if len(dev) - len(abstain) < 30:
-        problem(f"dev: {len(dev) - len(abstain)} answerable questions, 30 needed")
+        problem(f"{split}: {len(near)} near-topic abstentions, 25 needed")
+    if len(own) - len(abstain) < 30:
+        problem(f"{split}: {len(own) - len(abstain)} answerable questions, 30 needed")
     if cats["partial"] < 8:
-        problem(f"dev: {cats['partial']} partial questions, 8 needed")
+        problem(f"{split}: {cats['partial']} partial questions, 8 needed")
     if len(multi) < 10 or len(topic) < 3:
-        problem(f"dev: {len(multi)} chains of 2-4 turns ({len(topic)} with a topic change): 10 (3) needed")
+        problem(f"{split}: {len(multi)} chains of 2-4 turns ({len(topic)} with a topic change): 10 (3) needed")
     if set(cats) != CATEGORIES:
-        problem(f"dev: no question of category {sorted(CATEGORIES - set(cats))}")
-    opened = {r["article"] for r in dev}
-    answering = {owner[s] for r in dev for s in qrels.get(r["_id"], []) if s in owner}
+        problem(f"{split}: no question of category {sorted(CATEGORIES - set(cats))}")
+    opened = {r["article"] for r in own}
+    answering = {owner[s] for r in own for s in qrels.get(r["_id"], []) if s in owner}
     if opened != set(files) or answering != set(files):
-        problem("dev: every article must be open for some question and answer some question")
+        problem(f"{split}: every article must be open for some question and answer some question")
 
 
 def main() -> int:
@@ -282,11 +286,12 @@ def main() -> int:
         problem(f"abstentions {len(abstain)} (near-topic {len(near)}): 30 (20) needed")
     if set(arts) != set(files) or set(answered_from) != set(files):
         problem("every article must be open for some question and answer some question")
-    # The tune share is of the original tune+test set; dev is counted apart and must not dilute it.
+    # The tune share is of the original tune+test set; dev and dev2 are counted apart and must not dilute it.
     tune_share = splits["tune"] / max(1, splits["tune"] + splits["test"])
     if not 0.3 <= tune_share <= 0.5:
         problem(f"tune share {tune_share:.0%} of tune+test, expected about 40%")
-    check_dev([r for r in rows if r["split"] == "dev"], chains, qrels, owner, files)
+    for split in OWN_SPLITS:
+        check_own_split(split, rows, chains, qrels, owner, files)
 
     sys.path.insert(0, str(ROOT))
     try:
