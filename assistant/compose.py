@@ -35,6 +35,7 @@ from indexer.text import normalize_space, strip_markers
 
 from .converse import ASPECTS
 from .types import Answer, Citation, Passage, Request, UsedSentence
+from .understand import COMMON_ZIPF
 
 if TYPE_CHECKING:
     from .index import SearchIndex
@@ -228,8 +229,8 @@ class ExtractiveComposer:
             return True
         if _MODIFIER.search(word.lower()):
             return False  # "favourable", "nastier", "sequenced", "worsen": they qualify what is asked about
-        if self._modifies_known(request, term):
-            return False
+        if zipf(word.lower()) >= COMMON_ZIPF and self._modifies_known(request, term):
+            return False  # a rare word names a thing of its own however it is used ("leptomeningeal spread")
         if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
             return True
         return zipf(word.lower()) < ENTITY_ZIPF

@@ -4,7 +4,8 @@ abbreviations, synonyms and drug classes.
 The clinician's words are never removed: a misspelling is replaced by the corpus word it most likely
 means, and every expansion is appended, so retrieval sees both. Each change is listed (`Understood.
 expansions`) and shown in the JSON output. Expansions that add no word the corpus contains are dropped:
-they could not help retrieval and would only blur the query.
+they could not help retrieval and would only blur the query (unless they say in the corpus's words a term
+it lacks: then they tell what covers it).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ class Understanding:
             for m in self._pattern.finditer(corrected.lower()):
                 for e, via in self._entries_for(m.group(1)):
                     key = (m.group(1), e.expansion.lower())
-                    if key in seen or not self._adds_known_words(e.expansion, corrected):
+                    if key in seen or not self._useful(m.group(1), e.expansion, corrected):
                         continue
                     seen.add(key)
                     expansions.append(Expansion(m.group(1), e.expansion, e.kind, e.source, via))
@@ -119,9 +120,16 @@ class Understanding:
                 out += [(c, e.expansion) for c in self.entries.get(_norm(e.expansion), []) if c.kind == "member"]
         return out
 
-    def _adds_known_words(self, expansion: str, question: str) -> bool:
+    def _useful(self, term: str, expansion: str, question: str) -> bool:
+        """The expansion adds a word the corpus has, or says in the corpus's words a term the corpus lacks
+        ("contralateral" = "other breast": nothing new to search for, but the term is covered)."""
         have = set(content_terms(question))
-        return any(t not in have and self.weights.knows(t) for t in content_terms(expansion))
+        adds = content_terms(expansion)
+        if any(t not in have and self.weights.knows(t) for t in adds):
+            return True
+        return bool(adds) and all(self.weights.knows(t) for t in adds) and not any(
+            self.weights.knows(t) for t in content_terms(term)
+        )
 
     def _spelling(self, question: str) -> list[Expansion]:
         out = []
@@ -139,7 +147,8 @@ class Understanding:
                 out.append(Expansion(word, best, "spelling", "corpus"))
             elif zipf(low) < RARE_ZIPF and not self._shortens(low):
                 english = _english_neighbour(low)  # "bigest", "immunotherpy": a word, not a subject
-                if english is not None:
+                # ten times commoner than what was typed, or it is another rare word ("lupron" -> "lupton")
+                if english is not None and zipf(english) >= zipf(low) + 1:
                     out.append(Expansion(word, english, "spelling", "english"))
         return out
 
