@@ -113,13 +113,13 @@ SUBGROUPS: tuple[tuple[str, str], ...] = (
     (r"early[- ]stage|stage (i|ii|1|2)\b", r"late[- ]stage|stage (iii|iv|3|4)\b|advanced"),
     (r"first[- ]line", r"second[- ]line|later lines?"),
     (r"node[- ]positive", r"node[- ]negative"),
-    (r"(?<!after the )(first|1st) (trimester|(3|three) months)|early pregnancy",
-     r"(second|third|2nd|3rd) trimester|after the (first|1st) ((3|three) months|trimester)|later in pregnancy"),
+    (
+        r"(?<!after the )(first|1st) (trimester|(3|three) months)|early pregnancy",
+        r"(second|third|2nd|3rd) trimester|after the (first|1st) ((3|three) months|trimester)|later in pregnancy",
+    ),
     (r"estrogen[- ]only|estrogen alone", r"combin\w* (hormone|hrt)|estrogen (with|plus) progest"),
 )
-_SUBGROUPS = [
-    (re.compile(x, re.I), re.compile(y, re.I)) for a, b in SUBGROUPS for x, y in ((a, b), (b, a))
-]
+_SUBGROUPS = [(re.compile(x, re.I), re.compile(y, re.I)) for a, b in SUBGROUPS for x, y in ((a, b), (b, a))]
 
 
 class Composer(Protocol):
@@ -328,11 +328,19 @@ class ExtractiveComposer:
                 missing=names,
             )
         answers: dict[str, bool] = {}
+        # Every word of the question is one the corpus uses (none was set aside as ordinary English): a
+        # passage holding all of them is evidence at a lower similarity ("what about exercise?" after an
+        # alcohol question is far in meaning from a long list that ends "... and enough exercise").
+        plain = all(
+            self._known(request, t) or _frames(request, t) or t.isdigit() for t in content_terms(request.corrected)
+        )
         for p in passages:
             weighted, topics, aspects = self.coverage(request, salient, _terms(p), asked)
             p.overlap = min(weighted, topics) if aspects else 0.0
             lexical = weighted >= s.min_coverage and topics >= s.min_topics and aspects
-            answers[p.chunk_id] = lexical and (p.dense >= s.min_dense or self._sentence_dense(request, p))
+            close = p.dense >= s.min_dense or self._sentence_dense(request, p)
+            whole = plain and salient and p.overlap >= 1.0 and p.dense >= s.min_dense_whole
+            answers[p.chunk_id] = lexical and (close or whole)
         evidence = [p for p in passages if answers[p.chunk_id]][: s.max_passages]
         if not evidence:
             best = max(passages, key=lambda p: (p.overlap, p.dense), default=None)
@@ -516,21 +524,26 @@ class ExtractiveComposer:
         return out if len(out) < len(clauses) else []
 
     def _sentence_dense(self, request: Request, passage: Passage) -> bool:
-        """Whether one of the passage's sentences is close enough to the question in meaning."""
+        """Whether one of the passage's sentences is close enough in meaning to the question, or, for a
+        follow-up, to the question read with its history ("and her mom?" alone is close to nothing)."""
         texts = [normalize_space(strip_markers(t)) for t in passage.sentence_texts]
-        return max(self._semantic(request, texts), default=0.0) >= self.settings.min_sentence_dense
+        best = max(self._semantic(request, texts), default=0.0)
+        if request.query_vector is not None:
+            best = max(best, max(self._semantic(request, texts, request.query_vector), default=0.0))
+        return best >= self.settings.min_sentence_dense
 
-    def _semantic(self, request: Request, texts: list[str]) -> list[float]:
-        """Cosine of each sentence to the question (with what a follow-up borrowed); 0 without an encoder."""
-        if self.encode is None or request.vector is None:
+    def _semantic(self, request: Request, texts: list[str], vector: np.ndarray | None = None) -> list[float]:
+        """Cosine of each sentence to the question (or to `vector`); 0 without an encoder."""
+        if vector is None:
+            vector = request.vector
+        if self.encode is None or vector is None:
             return [0.0] * len(texts)
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
             if len(self._vectors) > 20_000:
                 self._vectors.clear()
             self._vectors.update(zip(missing, self.encode(missing), strict=True))
-        q = request.vector
-        return [float(self._vectors[t] @ q) for t in texts]
+        return [float(self._vectors[t] @ vector) for t in texts]
 
     def _abstain(
         self,
@@ -722,5 +735,3 @@ def check_composer(settings: Settings) -> None:
 def make_composer(index: SearchIndex, settings: Settings) -> Composer:
     check_composer(settings)
     return COMPOSERS[settings.answer.composer](index, settings)
-
-

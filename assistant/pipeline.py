@@ -204,6 +204,7 @@ class Assistant:
             # Sentences are ranked against the question itself: a follow-up's borrowed words would pull
             # the earlier topic's sentences ahead of the one that answers it.
             vector=self.index.embedder.encode([understood.text])[0] if resolution.followup else found.query_vector,
+            query_vector=found.query_vector if resolution.followup else None,
         )
         chosen: Any = composer or self.composer
         if on_text is not None and getattr(chosen, "writes", False):

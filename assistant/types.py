@@ -25,7 +25,8 @@ class Request:
     topics: frozenset[str] = frozenset()  # the corpus's topic vocabulary (converse.topic_vocabulary)
     vocabulary_terms: frozenset[str] = frozenset()  # drugs and classes the query vocabulary names
     article: str | None = None  # the article open, if any
-    vector: np.ndarray | None = None  # the retrieval query's embedding
+    vector: np.ndarray | None = None  # what sentences are ranked against: the question's (a follow-up's own) embedding
+    query_vector: np.ndarray | None = None  # a follow-up's: the retrieval query's embedding, history included
 
 
 @dataclass

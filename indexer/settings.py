@@ -148,6 +148,13 @@ class AnswerSettings:
         low=-1,
         high=1,
     )
+    min_dense_whole: float = setting(
+        0.15,
+        "GUIDELINE_QA_MIN_DENSE_WHOLE",
+        "evidence: least cosine of a passage holding every word of the question (all words the corpus uses)",
+        low=-1,
+        high=1,
+    )
     min_coverage: float = setting(
         0.25, "GUIDELINE_QA_MIN_COVERAGE", "evidence: least weighted share of the question's terms", low=0, high=1
     )

@@ -58,9 +58,7 @@ def test_heading_weight_and_cosine_decide_what_the_heading_channel_adds(assistan
     assert rows(settings.heading_weight, 0.8)[0] == 2  # a heading that asks the question lifts its section
     assert rows(settings.heading_weight, 0.02)[0] == 5  # one that barely matches does not outvote the passages
     assert rows(0.0, 0.8)[0] == 5  # weight 0: the channel is off
-    retriever = fixed_rankings(
-        Retriever(assistant.index, settings), [5, 2, 1], [5, 2, 1], headings=[([1, 2], 0.8)]
-    )
+    retriever = fixed_rankings(Retriever(assistant.index, settings), [5, 2, 1], [5, 2, 1], headings=[([1, 2], 0.8)])
     top = retriever.search("x", top_k=1).passages[0]
     k, w = settings.rrf_k, settings.heading_weight
     assert top.row == 2 and top.score == pytest.approx(4.0 / (k + 2) + 1.0 / (k + 2) + w * 0.8 / (k + 1))
@@ -162,15 +160,30 @@ def test_max_sentences_caps_the_answer():
 
 
 def test_weak_evidence_abstains_and_the_thresholds_decide():
-    weak = [passage(0, ["Trastuzumab dose guidance applies."], dense=0.2)]
+    weak = [passage(0, ["Trastuzumab dose guidance applies."], dense=0.1)]
     s = AnswerSettings()
     assert ExtractiveComposer(WEIGHTS, s).compose(request("trastuzumab dose"), weak, "d").abstained
-    lenient = replace(s, min_dense=0.1)
+    lenient = replace(s, min_dense=0.05)
     assert not ExtractiveComposer(WEIGHTS, lenient).compose(request("trastuzumab dose"), weak, "d").abstained
 
 
+def test_a_passage_holding_every_word_of_the_question_is_evidence_at_a_lower_similarity():
+    """ "what about exercise?" is far in meaning from a long list ending "... and enough exercise", yet the
+    list answers it; with a word the corpus lacks ("night shift"), the lower bar does not apply."""
+    listing = [passage(0, ["Protective factors include less estrogen exposure and enough exercise."], dense=0.2)]
+    weights = TermWeights(
+        dict.fromkeys(content_terms("protective factors include less estrogen exposure enough exercise risk"), 5), 100
+    )
+    s = AnswerSettings()
+    assert s.min_dense_whole < 0.2 < s.min_dense
+    assert not ExtractiveComposer(weights, s).compose(request("what about exercise"), listing, "d").abstained
+    assert ExtractiveComposer(weights, s).compose(request("night shift exercise"), listing, "d").abstained
+    strict = replace(s, min_dense_whole=0.3)
+    assert ExtractiveComposer(weights, strict).compose(request("what about exercise"), listing, "d").abstained
+
+
 def test_every_topic_must_be_held_together_unless_min_topics_allows_less():
-    """"trastuzumab in pregnancy": a trastuzumab passage without pregnancy does not answer it."""
+    """ "trastuzumab in pregnancy": a trastuzumab passage without pregnancy does not answer it."""
     her2 = [passage(0, ["Trastuzumab loading dose is 4 mg/kg."])]
     asked = request("trastuzumab in pregnancy", topics=frozenset({"trastuzumab", "pregnancy"}))
     refused = ExtractiveComposer(WEIGHTS, AnswerSettings()).compose(asked, her2, "d")
@@ -200,7 +213,7 @@ def test_a_drug_the_corpus_never_names_is_named_whatever_max_unknown_says():
 
 
 def test_a_specific_aspect_asked_must_be_in_the_passage():
-    """"What is the dose?" is not answered by a sentence about the drug without a dose."""
+    """ "What is the dose?" is not answered by a sentence about the drug without a dose."""
     no_dose = [passage(0, ["Trastuzumab continues for a year."])]
     composer = ExtractiveComposer(WEIGHTS, AnswerSettings())
     assert composer.compose(request("trastuzumab dose"), no_dose, "d").abstained
