@@ -478,10 +478,10 @@ class ExtractiveComposer:
             share = s.min_sentence_share if c.rank == ranked[0].rank else s.other_passage_share
             if c.score >= share * best and c.lexical > 0 and not any(_near_duplicate(c.text, d.text) for d in chosen):
                 chosen.append(c)
-        # The best sentence leads, the open article's best when it is among those chosen (the clinician asks
-        # about the article in front of them; another article's sentence follows, labelled); the rest follow
-        # in their passages' order, as they stand there.
-        lead = next((c for c in chosen if c.passage.in_scope), chosen[0]) if scoped else chosen[0]
+        # The best sentence leads (another article's sentences already score OUT_OF_SCOPE of their own: when
+        # one still leads, the question is about another article's subject, "different pt, woman with TNBC"
+        # asked beside the men's article); the rest follow in their passages' order, as they stand there.
+        lead = chosen[0]
         return [lead, *sorted((c for c in chosen if c is not lead), key=lambda c: (c.rank, c.position))]
 
     def _unmentioned(self, request: Request, salient: dict[str, float], clause: str) -> bool:

@@ -323,3 +323,15 @@ def test_the_open_article_leads_when_it_answers_and_another_follows_labelled(ass
     assert answer.citations[first[1] - 1].passage.doc_id == "breast-cancer-pregnancy"
     other = [text for text, n in rest if n and answer.citations[n - 1].passage.doc_id != "breast-cancer-pregnancy"]
     assert all(text.startswith("From “") for text in other[:1])
+
+
+def test_a_question_on_another_articles_subject_leads_with_that_article(assistant):
+    """Beside the men's article, a new patient with triple-negative metastatic disease is answered first by
+    the metastatic article (labelled), not by the open article's sentence that merely mentions women."""
+    history = ["node-negative man: how is adjuvant therapy decided?"]
+    question = "another patient: a woman with triple-negative lung mets, any targeted option apart from chemo?"
+    answer = assistant.ask(question, history, "male-breast-cancer")
+    assert not answer.abstained and answer.conversation["followup"] is False
+    first = answer.claims[0][0]
+    assert first.startswith("From “How does breast cancer spread")
+    assert "antibody-drug conjugates are a targeted alternative" in first
