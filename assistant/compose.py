@@ -93,6 +93,14 @@ def drug_like(term: str, vocabulary_terms: frozenset[str] = frozenset()) -> bool
     return bool(_DRUG.search(term)) or term in vocabulary_terms
 
 
+# Words that say something of the word before them rather than being qualified by it: "ultrasound
+# better?" asks about ultrasound.
+_PREDICATES = frozenset(
+    content_terms(
+        """better worse safer riskier preferable preferred ok okay fine good bad enough useful helpful
+        necessary needed required possible appropriate reasonable accurate reliable effective enough"""
+    )
+)
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
 _MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish|ed|en)$")  # adjectives, participles, verbs
 _HEAD = r"(cancers?|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
@@ -117,7 +125,10 @@ SUBGROUPS: tuple[tuple[str, str], ...] = (
         r"(?<!after the )(first|1st) (trimester|(3|three) months)|early pregnancy",
         r"(second|third|2nd|3rd) trimester|after the (first|1st) ((3|three) months|trimester)|later in pregnancy",
     ),
-    (r"estrogen[- ]only|estrogen alone", r"combin\w* (hormone|hrt)|estrogen (with|plus) progest"),
+    (
+        r"estrogen[- ]only|estrogen alone",
+        r"combin\w* (hormone|hrt|one|therapy|pill)|estrogen (with|plus|and) progest|\b(with|w/?|plus) progest",
+    ),
 )
 _SUBGROUPS = [(re.compile(x, re.I), re.compile(y, re.I)) for a, b in SUBGROUPS for x, y in ((a, b), (b, a))]
 
@@ -241,7 +252,7 @@ class ExtractiveComposer:
         for word, following in zip(tokens, tokens[1:], strict=False):
             if content_terms(word)[:1] == [term]:
                 after = content_terms(following)
-                aspect = after[:1] and (after[0] in ASPECTS or after[0] in GENERIC_ASPECTS)
+                aspect = after[:1] and (after[0] in ASPECTS or after[0] in GENERIC_ASPECTS or after[0] in _PREDICATES)
                 return bool(after) and not aspect and self._known(request, after[0])
         return False
 

@@ -183,6 +183,8 @@ def test_a_question_of_two_parts_is_answered_in_the_part_covered_and_names_the_o
     [
         ("everolimus with exemestane?", "everolimus"),  # one drug of a combination: the combination is not covered
         ("T-DXd for HER2-low disease?", "HER2-low"),  # each word known, the status never stated
+        ("leptomeningeal spread, is intrathecal chemo used?", "leptomeningeal and intrathecal"),
+        ("is ultrasound better for her?", "ultrasound"),  # "better" says something of ultrasound: the subject
     ],
 )
 def test_what_a_one_part_question_is_about_must_be_in_the_corpus(assistant, question, name):
@@ -335,3 +337,12 @@ def test_a_question_on_another_articles_subject_leads_with_that_article(assistan
     first = answer.claims[0][0]
     assert first.startswith("From “How does breast cancer spread")
     assert "antibody-drug conjugates are a targeted alternative" in first
+
+
+def test_a_follow_up_naming_the_other_kind_of_hrt_is_answered_for_that_kind(assistant):
+    """After an estrogen-only HRT question, "the combined one with progestin" asks for the other side of
+    the pair: its sentence answers, not left out as the other subgroup."""
+    history = ["hysterectomy, on estrogen-only HRT: does it raise her breast cancer risk?"]
+    answer = assistant.ask("and the combined one w progestin?", history, "breast-cancer-risk-prevention")
+    assert answer.conversation["followup"] and not answer.abstained
+    assert answer.text.startswith("Combination hormone replacement therapy (estrogen with progestin) increases")
