@@ -62,7 +62,8 @@ GENERIC_ASPECTS = frozenset(
     content_terms(
         """treatment treatments treat treated therapy therapies first second line lines option options use used
         given give recommended management manage best standard preferred role indicated indication
-        patients patient women men people disease cancer approach choice choose start started"""
+        patients patient women men people disease cancer tumour tumours tumor tumors approach choice choose
+        start started"""
     )
 )
 GENERIC_WEIGHT = 0.25
@@ -257,7 +258,10 @@ class ExtractiveComposer:
         return False
 
     def _is_topic(self, request: Request, term: str) -> bool:
-        """A topic term, or one whose vocabulary alternative is ("pregnant" ~ "pregnancy")."""
+        """A topic term, or one whose vocabulary alternative is ("pregnant" ~ "pregnancy"); never a generic
+        aspect ("tumour" names what every passage is about)."""
+        if term in GENERIC_ASPECTS:
+            return False
         return any(all(x in request.topics for x in alt) for alt in self._alternatives(request, term))
 
     def _weight(self, request: Request, term: str) -> float:

@@ -346,3 +346,10 @@ def test_a_follow_up_naming_the_other_kind_of_hrt_is_answered_for_that_kind(assi
     answer = assistant.ask("and the combined one w progestin?", history, "breast-cancer-risk-prevention")
     assert answer.conversation["followup"] and not answer.abstained
     assert answer.text.startswith("Combination hormone replacement therapy (estrogen with progestin) increases")
+
+
+def test_tumour_is_what_every_passage_is_about_not_a_topic_to_hold(assistant):
+    """"tumours" in "ER/PR+ tumours" names no subject of its own: the passage on hormone therapy for men
+    answers though it never says "tumour"."""
+    answer = assistant.ask("men with ER/PR+ tumours: is hormone therapy usual?", [], "male-breast-cancer")
+    assert not answer.abstained and "hormone therapy is usually recommended" in answer.text
