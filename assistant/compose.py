@@ -584,7 +584,7 @@ class ExtractiveComposer:
 # A number the question states about the patient ("at 8 weeks", "started at 10", "a 45yo"), not a dose or
 # a share it asks about ("8 mg/kg", "20%"): with its time unit, a fact the evidence need not repeat.
 _STATED = re.compile(
-    r"(?<![\w.])\d+(?:\.\d+)?(?:\s*-?\s*(?:weeks?|months?|years?|days?|yo|y/o|year-old|years? old)\b"
+    r"(?<![\w.])\d+(?:\.\d+)?(?:\s*-?\s*(?:weeks?|wks?|months?|mos?|years?|yrs?|y|days?|yo|y/o|year-old|years? old)\b"
     r"|(?!\.?\d|\s*(?:%|mg|mcg|µg|ml|g\b|units?|iu\b|gy\b|/)))",
     re.I,
 )
