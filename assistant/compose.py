@@ -484,6 +484,14 @@ class ExtractiveComposer:
             if scoped and not c.passage.in_scope:
                 c.score *= OUT_OF_SCOPE
             c.score *= c.factor
+        # A question made of a section's heading and nothing else ("What does the guideline say about
+        # presentation and prognosis?", the app's own suggestions) asks for that section: its sentences as
+        # they stand there, from its first.
+        section = next((p for p in evidence if _names_section(asked, p)), None)
+        if section is not None:
+            own = sorted((c for c in candidates if c.passage is section), key=lambda c: c.position)
+            if own:
+                return own[: s.max_sentences]
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.position))
         best = ranked[0].score
         chosen = [ranked[0]]
@@ -592,6 +600,12 @@ _STATED = re.compile(
 
 def _stated(text: str) -> set[str]:
     return {t for m in _STATED.finditer(text) for t in content_terms(m.group())}
+
+
+def _names_section(asked: Sequence[str], passage: Passage) -> bool:
+    """The question's own words are exactly the words of the passage's section heading."""
+    heading = set(content_terms(passage.section[-1])) if len(passage.section) > 1 else set()
+    return bool(asked) and set(asked) == heading
 
 
 def _frames(request: Request, term: str) -> bool:

@@ -218,6 +218,10 @@ def test_every_suggested_question_is_answered_from_its_own_section(assistant):
             answer = assistant.ask(question, [], article)
             section = headings[question.removeprefix("What does the guideline say about ").rstrip("?").lower()]
             assert not answer.abstained and answer.citations[0].passage.section_id == section, question
+            # the section as it stands: its first sentence leads, the others follow in its order
+            first = answer.citations[0]
+            assert [u.start for u in first.sentences] == sorted(u.start for u in first.sentences), question
+            assert first.sentences[0].start == first.passage.sentences[0][0], question
 
 
 def test_a_suggestion_the_assistant_would_refuse_is_not_offered(sample_index, embedder):
