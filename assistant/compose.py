@@ -174,9 +174,12 @@ class ExtractiveComposer:
         n = max(self.weights.n, 1)
         stated = _stated(request.corrected)
         own = {}
+        timing = _timing(request)
         for t in content_terms(request.corrected):
             if _frames(request, t) or self.weights.df.get(t, 0) / n > UBIQUITOUS:
                 continue
+            if timing and t in _TIMING_WORDS:
+                continue  # "long" of "how long" asks for a time, not for the word
             if not self._known(request, t) and (t in stated or not self._entity_like(request, t)):
                 continue  # an unknown ordinary word says nothing the evidence must repeat
             light = t in GENERIC_ASPECTS or t in stated
@@ -356,7 +359,22 @@ class ExtractiveComposer:
             close = p.dense >= s.min_dense or self._sentence_dense(request, p)
             whole = plain and salient and p.overlap >= 1.0 and p.dense >= s.min_dense_whole
             answers[p.chunk_id] = lexical and (close or whole)
-        evidence = [p for p in passages if answers[p.chunk_id]][: s.max_passages]
+        evidence = [p for p in passages if answers[p.chunk_id]]
+        timing = _timing(request)
+        if timing and evidence:
+            # "how long ...?", "how often ...?": a passage answers only with a sentence that gives a time and
+            # speaks of what is asked about; "Obesity and drinking alcohol are risk factors" is no duration.
+            stated = [p for p in evidence if any(self._gives(request, salient, timing, t) for t in _texts(p))]
+            if not stated:
+                about = [t for t in salient if t not in GENERIC_ASPECTS] or list(salient)
+                names = _words_for(request.corrected, about)
+                nouns = _join([TIMING_NOUNS[k] for k in timing])
+                text = f"The indexed guidelines do not give {nouns}" + (f" for {_join(names)}." if names else ".")
+                return self._abstain(
+                    request, passages, disclaimer, text, f"no evidence sentence gives {nouns}", missing=names
+                )
+            evidence = stated
+        evidence = evidence[: s.max_passages]
         if not evidence:
             best = max(passages, key=lambda p: (p.overlap, p.dense), default=None)
             if best is None:
@@ -449,6 +467,7 @@ class ExtractiveComposer:
         cap = 0.5 * sum(weight.values())
         named = _named_subgroups(request)
         beyond = _beyond(request)
+        timing = _timing(request)
         candidates: list[_Candidate] = []
         for rank, p in enumerate(evidence):
             heading = content_terms(" ".join(p.section[1:]))
@@ -458,6 +477,8 @@ class ExtractiveComposer:
                     continue  # a heading fragment ("Key diagnostic steps:"), not a claim
                 if any(other.search(text) and not side.search(text) for side, other in named):
                     continue  # about the subgroup the question did not ask about
+                if timing and not all(_TIMING[k][1].search(text) for k in timing):
+                    continue  # "how long ...?" is answered by a sentence giving a time
                 said = content_terms(text)
                 have = said + heading
                 own = sum(weight[t] * self._held(request, t, have) for t in asked)
@@ -506,6 +527,16 @@ class ExtractiveComposer:
         # asked beside the men's article); the rest follow in their passages' order, as they stand there.
         lead = chosen[0]
         return [lead, *sorted((c for c in chosen if c is not lead), key=lambda c: (c.rank, c.position))]
+
+    def _gives(self, request: Request, salient: dict[str, float], timing: Sequence[str], text: str) -> bool:
+        """The sentence gives every time asked and speaks of something the question names."""
+        if not all(_TIMING[k][1].search(text) for k in timing):
+            return False
+        said = content_terms(text)
+        about = {t: w for t, w in salient.items() if t not in GENERIC_ASPECTS} or salient
+        total = sum(about.values())
+        held = sum(w for t, w in about.items() if self._covered(request, t, said))
+        return not total or held / total >= 0.5  # most of what it is asked about: not "risk" alone
 
     def _unmentioned(self, request: Request, salient: dict[str, float], clause: str) -> bool:
         """Whether this part of the question names a drug the corpus lacks, or terms it lacks weigh
@@ -648,6 +679,47 @@ def _compounds(question: str, passages: Sequence[Passage]) -> list[str]:
         if not any(phrase in t for t in texts) and m.group() not in out:
             out.append(m.group())
     return out
+
+
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+)
+# What "how long ...?" and "how often ...?" ask for, and how a sentence gives it.
+_TIMING: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "how long": (
+        re.compile(
+            r"\bhow long\b|\bhow many (?:more )?(?:years|yrs|months|weeks|days|cycles)\b|\bfor how much longer\b", re.I
+        ),
+        re.compile(
+            rf"\b{_NUMBER}\s*-?\s*(?:years?|months?|weeks?|days?|cycles?)\b"
+            r"|\buntil\s+(?:progression|disease progression|delivery|(?:the )?birth|after)\b"
+            r"|\bfor life\b|\blifelong\b|\bindefinitely\b",
+            re.I,
+        ),
+    ),
+    "how often": (
+        re.compile(r"\bhow often\b|\bhow frequently\b|\bat what interval|\bhow regularly\b", re.I),
+        re.compile(
+            rf"\bevery\s+(?:{_NUMBER}\s*|other\s+)?(?:days?|weeks?|months?|years?)\b|\b(?:daily|weekly|fortnightly|"
+            r"monthly|yearly|annually|once|twice|three times)\b|\bq\d+w\b",
+            re.I,
+        ),
+    ),
+}
+TIMING_NOUNS = {"how long": "a duration", "how often": "an interval"}
+_TIMING_WORDS = frozenset(content_terms("long often frequently regularly many"))
+
+
+def _timing(request: Request) -> list[str]:
+    """The times a question of one part asks for: "how long", "how often" (in a question of several parts
+    the part asking it is one the evidence may leave unanswered, and is named)."""
+    if len(_clauses(request.corrected)) > 1:
+        return []
+    return [k for k, (asked, _) in _TIMING.items() if asked.search(request.corrected)]
+
+
+def _texts(p: Passage) -> list[str]:
+    return [normalize_space(strip_markers(t)) for t in p.sentence_texts]
 
 
 def _terms(p: Passage) -> list[str]:

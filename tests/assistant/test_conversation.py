@@ -287,9 +287,7 @@ def test_an_abbreviation_is_held_by_a_passage_that_uses_one_of_its_wordings(assi
 
 def test_a_lay_complaint_in_a_long_sentence_finds_the_side_effect(assistant):
     # One sentence of a long passage answers: its meaning is close enough though the passage's is not.
-    answer = assistant.ask(
-        "can't get an erection since he started the hormone tablets, is that expected?", [], None
-    )
+    answer = assistant.ask("can't get an erection since he started the hormone tablets, is that expected?", [], None)
     assert not answer.abstained and "impotence are common" in answer.text.split("[1]")[0]
 
 
@@ -354,7 +352,31 @@ def test_a_follow_up_naming_the_other_kind_of_hrt_is_answered_for_that_kind(assi
 
 
 def test_tumour_is_what_every_passage_is_about_not_a_topic_to_hold(assistant):
-    """"tumours" in "ER/PR+ tumours" names no subject of its own: the passage on hormone therapy for men
+    """ "tumours" in "ER/PR+ tumours" names no subject of its own: the passage on hormone therapy for men
     answers though it never says "tumour"."""
     answer = assistant.ask("men with ER/PR+ tumours: is hormone therapy usual?", [], "male-breast-cancer")
     assert not answer.abstained and "hormone therapy is usually recommended" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, history, article, noun",
+    [
+        (
+            "how long does she need to be off alcohol before the risk falls?",
+            [],
+            "breast-cancer-risk-prevention",
+            "a duration",
+        ),
+        ("how often should LVEF be rechecked on trastuzumab?", [], MBC, "an interval"),
+    ],
+)
+def test_how_long_or_how_often_needs_a_sentence_that_gives_the_time(assistant, question, history, article, noun):
+    """A sentence on the subject that gives no time ("alcohol is a risk factor", LVEF "periodically") does
+    not answer "how long" or "how often": the refusal says which time the guidelines do not give."""
+    answer = assistant.ask(question, history, article)
+    assert answer.abstained and answer.text.startswith(f"The indexed guidelines do not give {noun} for")
+
+
+def test_how_often_is_answered_by_the_schedule(assistant):
+    answer = assistant.ask("how often is trastuzumab given after the loading dose?", [], MBC)
+    assert not answer.abstained and "2 mg/kg weekly" in answer.text.split("[1]")[0]
