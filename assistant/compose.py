@@ -314,14 +314,16 @@ class ExtractiveComposer:
     def compose(self, request: Request, passages: list[Passage], disclaimer: str) -> Answer:
         s = self.settings
         salient = self._salient(request)
-        for compound in _compounds(request.corrected, passages):
+        compounds = _compounds(request.corrected, passages)
+        for compound in compounds:
             salient[compound] = self.weights.idf(compound)  # "HER2-low": each word known, the status not
         asked = self._asked_aspects(request, salient)
         own_weight = sum(salient.values())
-        unknown = [t for t in salient if not self._known(request, t)]
+        unknown = [t for t in salient if t in compounds or not self._known(request, t)]
         unknown_share = sum(salient[t] for t in unknown) / own_weight if own_weight else 0.0
-        # A drug the corpus never names: nothing it says is about that drug, however much else is asked.
-        drug = any(self._drug(request, t) for t in unknown)
+        # A drug or a status the corpus never names: nothing it says is about that drug or that subgroup
+        # ("HER2-low"), however much else is asked.
+        drug = any(self._drug(request, t) or t in compounds for t in unknown)
         clauses = _clauses(request.corrected)
         unmentioned: list[str] = []
         if unknown and (unknown_share >= s.max_unknown or drug) and len(clauses) > 1:
@@ -735,9 +737,21 @@ _CLAUSE = re.compile(
 )
 
 
+# A part that points back and says nothing specific of its own ("..., does that change anything?") asks
+# about the part before it: it is not a question of its own.
+_POINTS_BACK = re.compile(r"\b(that|this|it|these|those)\b", re.I)
+
+
 def _clauses(text: str) -> list[str]:
     parts = [re.sub(r"^(and|but|also|so|or|plus)\b\s*", "", p.strip(" ,?."), flags=re.I) for p in _CLAUSE.split(text)]
-    return [p for p in parts if content_terms(p)]
+    out: list[str] = []
+    for part in (p for p in parts if content_terms(p)):
+        vague = all(zipf(w.lower()) >= ENTITY_ZIPF for w in re.findall(r"[A-Za-z][\w-]*", part))
+        if out and _POINTS_BACK.search(part) and vague:
+            out[-1] = f"{out[-1]}, {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def _named_subgroups(request: Request) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
@@ -791,7 +805,8 @@ def _words_for(text: str, terms: Sequence[str]) -> list[str]:
             name = " ".join(tokens[at:end])
         if name not in out:
             out.append(name)
-    return out
+    # a word inside another name is said by it ("mutant" of "ESR1-mutant")
+    return [n for n in out if not any(n != m and re.search(rf"(?i)(?<!\w){re.escape(n)}(?!\w)", m) for m in out)]
 
 
 def _join(names: Sequence[str]) -> str:
