@@ -33,7 +33,7 @@ from indexer.settings import AnswerSettings, Settings
 from indexer.terms import TermWeights, content_terms, matches, zipf
 from indexer.text import normalize_space, strip_markers
 
-from .converse import ASPECTS
+from .converse import ASPECTS, moves_on
 from .types import Answer, Citation, Passage, Request, UsedSentence
 from .understand import COMMON_ZIPF
 
@@ -499,12 +499,15 @@ class ExtractiveComposer:
         spread = (top - low) or 1.0
         semantic = self._semantic(request, [c.text for c in candidates])
         scoped = any(p.in_scope for p in evidence)
+        # "different pt, ...", "unrelated - ...": the clinician has left the article's patient; every
+        # article's sentences compete alike.
+        moved_on = moves_on(request.question)
         for c, sim in zip(candidates, semantic, strict=True):
             c.semantic = sim
             c.score = s.semantic_weight * sim + (1 - s.semantic_weight) * (c.lexical - low) / spread
             if c.position == 0 and c.passage.chunk_id.endswith("#0"):
                 c.score += LEAD_BONUS
-            if scoped and not c.passage.in_scope:
+            if scoped and not c.passage.in_scope and not moved_on:
                 c.score *= OUT_OF_SCOPE
             c.score *= c.factor
         # A question made of a section's heading and nothing else ("What does the guideline say about

@@ -32,6 +32,13 @@ _NEW_TOPIC = re.compile(
     r"|^\s*(switching|switch|moving on|moving|turning|changing)( over| now)? to\b",
     re.I,
 )
+
+
+def moves_on(question: str) -> bool:
+    """The question says it leaves the conversation ("different pt, ...", "unrelated - ...")."""
+    return bool(_NEW_TOPIC.search(question))
+
+
 _BACK_REFERENCE = re.compile(
     r"\b(it|its|this|that|these|those|they|them|their|there|such|same|the drug|the dose|the regimen|"
     r"the same)\b",

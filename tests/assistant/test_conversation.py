@@ -382,3 +382,17 @@ def test_how_long_or_how_often_needs_a_sentence_that_gives_the_time(assistant, q
 def test_how_often_is_answered_by_the_schedule(assistant):
     answer = assistant.ask("how often is trastuzumab given after the loading dose?", [], MBC)
     assert not answer.abstained and "2 mg/kg weekly" in answer.text.split("[1]")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "different pt, a woman who never had kids - is that a risk?",
+        "unrelated, a woman who never had kids: is that a risk?",
+    ],
+)
+def test_a_question_that_leaves_the_patient_is_answered_from_any_article_alike(assistant, question):
+    """After "different pt" or "unrelated", the open article's sentences get no head start: never having
+    been pregnant is answered by the risk article, not by the pregnancy article's mammogram sentence."""
+    answer = assistant.ask(question, ["is a mammo safe for the baby?"], "breast-cancer-pregnancy")
+    assert not answer.abstained and "never being pregnant" in answer.claims[0][0]
