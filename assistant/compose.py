@@ -670,7 +670,8 @@ def _keys(clause: str) -> set[str]:
 # A biomarker status compound ("HER2-low", "PD-L1-high", "EGFR-mutant"): its words may each be in the corpus
 # while the status is not; the question is then about something the corpus does not say.
 _COMPOUND = re.compile(
-    r"\b[A-Za-z][A-Za-z0-9/]*-(?:low|high|ultralow|mutant|mutated|amplified|deficient|proficient|null|wild-type)\b",
+    r"\b[A-Za-z][A-Za-z0-9/]*-(?:low|high|ultralow|mutant|mutated|amplified|deficient|proficient|null|wild-type)\b"
+    r"|\bCA[- ]?\d+(?:[-.]\d+)?\b",  # a tumour marker: "CA 15-3", "CA-125", "CA 27.29"
     re.I,
 )
 

@@ -100,6 +100,8 @@ class Understanding:
         seen: set[tuple[str, str]] = set()
         if self._pattern is not None:
             for m in self._pattern.finditer(corrected.lower()):
+                if _CODE.match(corrected, m.end()) and m.group(1).isalpha() and len(m.group(1)) <= 3:
+                    continue  # a short abbreviation before a number is part of a code name ("CA 15-3")
                 for e, via in self._entries_for(m.group(1)):
                     key = (m.group(1), e.expansion.lower())
                     if key in seen or not self._useful(m.group(1), e.expansion, corrected):
@@ -216,6 +218,9 @@ def _english_neighbour(word: str) -> str | None:
         if DamerauLevenshtein.distance(word, candidate, score_cutoff=limit) <= limit:
             return candidate
     return None
+
+
+_CODE = re.compile(r"[- ]?\d+(?:[-.]\d+)?\b")
 
 
 def _bases(word: str) -> list[str]:

@@ -187,6 +187,7 @@ def test_a_question_of_two_parts_is_answered_in_the_part_covered_and_names_the_o
         ("is ultrasound better for her?", "ultrasound"),  # "better" says something of ultrasound: the subject
         # a status the corpus never states decides, and "does that ..." asks about it, not of its own
         ("ESR1-mutant on the new biopsy, does that change anything?", "ESR1-mutant"),
+        ("should we trend CA 27.29 during treatment?", "CA 27.29"),  # a tumour marker, not "cancer"
     ],
 )
 def test_what_a_one_part_question_is_about_must_be_in_the_corpus(assistant, question, name):
