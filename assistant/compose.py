@@ -67,6 +67,7 @@ GENERIC_ASPECTS = frozenset(
     )
 )
 GENERIC_WEIGHT = 0.25
+HEAD_WORDS = frozenset(content_terms("tumour tumours tumor tumors cancer cancers disease"))  # never topics
 SPECIFIC_ASPECTS = frozenset(
     content_terms("dose doses dosing dosage schedule duration interval frequency years months weeks cutoff")
 )
@@ -99,7 +100,7 @@ def drug_like(term: str, vocabulary_terms: frozenset[str] = frozenset()) -> bool
 _PREDICATES = frozenset(
     content_terms(
         """better worse safer riskier preferable preferred ok okay fine good bad enough useful helpful
-        necessary needed required possible appropriate reasonable accurate reliable effective enough"""
+        necessary needed required possible appropriate reasonable accurate reliable effective"""
     )
 )
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
@@ -128,7 +129,8 @@ SUBGROUPS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"estrogen[- ]only|estrogen alone",
-        r"combin\w* (hormone|hrt|one|therapy|pill)|estrogen (with|plus|and) progest|\b(with|w/?|plus) progest",
+        r"combin\w* (hormone|hrt|one|therapy|pill)|estrogen (with|plus) progest(in|ogen)\b"
+        r"|\b(with|w/|w|plus)\s*progest(in|ogen)\b",
     ),
 )
 _SUBGROUPS = [(re.compile(x, re.I), re.compile(y, re.I)) for a, b in SUBGROUPS for x, y in ((a, b), (b, a))]
@@ -215,7 +217,8 @@ class ExtractiveComposer:
         shares = [0.0]
         for alt in request.alternatives.get(term, []):
             specific = [x for x in alt if not self._ubiquitous(x)]
-            if len(specific) >= 2:
+            # only for words the corpus has: "trastuzumab" is not half of "trastuzumab deruxtecan"
+            if len(specific) >= 2 and all(self.weights.knows(x) for x in specific):
                 shares.append(sum(matches(x, have) for x in specific) / len(specific))
         return max(shares)
 
@@ -240,6 +243,8 @@ class ExtractiveComposer:
             return True
         if len(term) < 4:
             return False  # a short lower-case word ("zap", "pts") is chatter or shorthand, not a subject
+        if self._unknown_pair(request, term):
+            return True  # two everyday words the corpus lacks, side by side, name a thing: "hair loss"
         if _DRUG.search(term) or _DISEASE.search(term):
             return True
         if _MODIFIER.search(word.lower()):
@@ -249,6 +254,21 @@ class ExtractiveComposer:
         if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
             return True
         return zipf(word.lower()) < ENTITY_ZIPF
+
+    def _unknown_pair(self, request: Request, term: str) -> bool:
+        """The word next to `term` in the question is also a content word the corpus lacks ("night shift")."""
+        tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", request.corrected)
+        stems = [content_terms(w)[:1] for w in tokens]
+        for i, st in enumerate(stems):
+            if st != [term]:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(stems) and stems[j]:
+                    other = stems[j][0]
+                    if len(other) >= 3 and not other.isdigit() and not _frames(request, other):
+                        if other not in GENERIC_ASPECTS and not self._known(request, other):
+                            return True
+        return False
 
     def _modifies_known(self, request: Request, term: str) -> bool:
         """The word right after `term` in the question is one the corpus knows: `term` qualifies it."""
@@ -261,9 +281,9 @@ class ExtractiveComposer:
         return False
 
     def _is_topic(self, request: Request, term: str) -> bool:
-        """A topic term, or one whose vocabulary alternative is ("pregnant" ~ "pregnancy"); never a generic
-        aspect ("tumour" names what every passage is about)."""
-        if term in GENERIC_ASPECTS:
+        """A topic term, or one whose vocabulary alternative is ("pregnant" ~ "pregnancy"); never a head word
+        ("tumour" names what every passage is about)."""
+        if term in HEAD_WORDS:
             return False
         return any(all(x in request.topics for x in alt) for alt in self._alternatives(request, term))
 
@@ -314,12 +334,16 @@ class ExtractiveComposer:
     def compose(self, request: Request, passages: list[Passage], disclaimer: str) -> Answer:
         s = self.settings
         salient = self._salient(request)
-        compounds = _compounds(request.corrected, passages)
+        # a status the vocabulary says in other words ("HER2-amplified" = HER2-positive) is not unknown
+        compounds = [
+            c for c in _compounds(request.corrected, passages) if not request.alternatives.get(content_terms(c)[-1])
+        ]
         for compound in compounds:
             salient[compound] = self.weights.idf(compound)  # "HER2-low": each word known, the status not
         asked = self._asked_aspects(request, salient)
         own_weight = sum(salient.values())
-        unknown = [t for t in salient if t in compounds or not self._known(request, t)]
+        within = {t for c in compounds for t in content_terms(c)}  # "amplify" of "HER2-amplified": said by it
+        unknown = [t for t in salient if t in compounds or (t not in within and not self._known(request, t))]
         unknown_share = sum(salient[t] for t in unknown) / own_weight if own_weight else 0.0
         # A drug or a status the corpus never names: nothing it says is about that drug or that subgroup
         # ("HER2-low"), however much else is asked.
@@ -333,7 +357,8 @@ class ExtractiveComposer:
             unmentioned = [
                 t for c, no in zip(clauses, absent, strict=True) if no for t in unknown if t.lower() in _keys(c)
             ]
-            if not all(absent):
+            # a status qualifies every part ("HER2-low MBC, is T-DXd an option?"): never set aside
+            if not all(absent) and not any(t in compounds for t in unmentioned):
                 salient = {t: w for t, w in salient.items() if t not in unmentioned}
                 unknown = [t for t in unknown if t not in unmentioned]
                 unknown_share, drug = 0.0, False
@@ -359,7 +384,7 @@ class ExtractiveComposer:
             p.overlap = min(weighted, topics) if aspects else 0.0
             lexical = weighted >= s.min_coverage and topics >= s.min_topics and aspects
             close = p.dense >= s.min_dense or self._sentence_dense(request, p)
-            whole = plain and salient and p.overlap >= 1.0 and p.dense >= s.min_dense_whole
+            whole = plain and bool(salient) and p.overlap >= 1.0 and p.dense >= s.min_dense_whole
             answers[p.chunk_id] = lexical and (close or whole)
         evidence = [p for p in passages if answers[p.chunk_id]]
         timing = _timing(request)
@@ -470,6 +495,7 @@ class ExtractiveComposer:
         named = _named_subgroups(request)
         beyond = _beyond(request)
         timing = _timing(request)
+        salient = self._salient(request) if timing else {}
         candidates: list[_Candidate] = []
         for rank, p in enumerate(evidence):
             heading = content_terms(" ".join(p.section[1:]))
@@ -479,8 +505,8 @@ class ExtractiveComposer:
                     continue  # a heading fragment ("Key diagnostic steps:"), not a claim
                 if any(other.search(text) and not side.search(text) for side, other in named):
                     continue  # about the subgroup the question did not ask about
-                if timing and not all(_TIMING[k][1].search(text) for k in timing):
-                    continue  # "how long ...?" is answered by a sentence giving a time
+                if timing and not self._gives(request, salient, timing, text):
+                    continue  # "how long ...?" is answered by a sentence giving a time of what is asked about
                 said = content_terms(text)
                 have = said + heading
                 own = sum(weight[t] * self._held(request, t, have) for t in asked)
@@ -513,7 +539,8 @@ class ExtractiveComposer:
         # A question made of a section's heading and nothing else ("What does the guideline say about
         # presentation and prognosis?", the app's own suggestions) asks for that section: its sentences as
         # they stand there, from its first.
-        section = next((p for p in evidence if _names_section(asked, p)), None)
+        sections = sorted((p for p in evidence if _names_section(asked, p)), key=lambda p: not p.in_scope)
+        section = sections[0] if sections else None
         if section is not None:
             own = sorted((c for c in candidates if c.passage is section), key=lambda c: c.position)
             if own:
@@ -538,10 +565,14 @@ class ExtractiveComposer:
         if not all(_TIMING[k][1].search(text) for k in timing):
             return False
         said = content_terms(text)
-        about = {t: w for t, w in salient.items() if t not in GENERIC_ASPECTS} or salient
+        about = {t: w for t, w in salient.items() if t not in GENERIC_ASPECTS}
+        if not about:
+            # "how long?" after a question on something: the sentence must speak of that something
+            subject = [t for t in request.subject if not self._ubiquitous(t)]
+            return bool(subject) and sum(matches(t, said) for t in subject) / len(subject) >= 0.5
         total = sum(about.values())
         held = sum(w for t, w in about.items() if self._covered(request, t, said))
-        return not total or held / total >= 0.5  # most of what it is asked about: not "risk" alone
+        return held / total >= 0.5  # most of what it is asked about: not "risk" alone
 
     def _unmentioned(self, request: Request, salient: dict[str, float], clause: str) -> bool:
         """Whether this part of the question names a drug the corpus lacks, or terms it lacks weigh
@@ -671,7 +702,7 @@ def _keys(clause: str) -> set[str]:
 # while the status is not; the question is then about something the corpus does not say.
 _COMPOUND = re.compile(
     r"\b[A-Za-z][A-Za-z0-9/]*-(?:low|high|ultralow|mutant|mutated|amplified|deficient|proficient|null|wild-type)\b"
-    r"|\bCA[- ]?\d+(?:[-.]\d+)?\b",  # a tumour marker: "CA 15-3", "CA-125", "CA 27.29"
+    r"|\bCA[- ]?(?:\d+[-.]\d+|\d{3})\b",  # a tumour marker: "CA 15-3", "CA-125", "CA 27.29"
     re.I,
 )
 
@@ -694,11 +725,16 @@ _NUMBER = (
 _TIMING: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "how long": (
         re.compile(
-            r"\bhow long\b|\bhow many (?:more )?(?:years|yrs|months|weeks|days|cycles)\b|\bfor how much longer\b", re.I
+            r"\bhow long\b|\bhow many (?:more )?(?:years|yrs?|months|mos?|weeks|wks?|days|cycles)\b"
+            r"|\bfor how much longer\b|\bduration\b|\buntil when\b",
+            re.I,
         ),
         re.compile(
-            rf"\b{_NUMBER}\s*-?\s*(?:years?|months?|weeks?|days?|cycles?)\b"
-            r"|\buntil\s+(?:progression|disease progression|delivery|(?:the )?birth|after)\b"
+            # not an interval ("every 3 weeks"), a time past ("stopped >12 months ago") or a window ("the first 3
+            # months of pregnancy")
+            rf"(?<!every )(?<!per )(?<!first )(?<!>)(?<!> )\b{_NUMBER}\s*-?\s*(?:years?|months?|weeks?|days?|cycles?)\b"
+            r"(?!\s+ago\b)(?!\s+of pregnancy)"
+            r"|\buntil\s+(?:progression|disease progression|unacceptable toxicity)\b"
             r"|\bfor life\b|\blifelong\b|\bindefinitely\b",
             re.I,
         ),
@@ -707,7 +743,8 @@ _TIMING: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\bhow often\b|\bhow frequently\b|\bat what interval|\bhow regularly\b", re.I),
         re.compile(
             rf"\bevery\s+(?:{_NUMBER}\s*|other\s+)?(?:days?|weeks?|months?|years?)\b|\b(?:daily|weekly|fortnightly|"
-            r"monthly|yearly|annually|once|twice|three times)\b|\bq\d+w\b",
+            r"monthly|yearly|annually|twice|three times)\b|\bonce (?:a|per|every|daily|weekly|monthly|yearly)\b"
+            r"|\bq\d+w\b",
             re.I,
         ),
     ),
@@ -744,13 +781,14 @@ _CLAUSE = re.compile(
 # A part that points back and says nothing specific of its own ("..., does that change anything?") asks
 # about the part before it: it is not a question of its own.
 _POINTS_BACK = re.compile(r"\b(that|this|it|these|those)\b", re.I)
+_VAGUE = frozenset(content_terms("change changes changed difference differ matter matters affect affects anything"))
 
 
 def _clauses(text: str) -> list[str]:
     parts = [re.sub(r"^(and|but|also|so|or|plus)\b\s*", "", p.strip(" ,?."), flags=re.I) for p in _CLAUSE.split(text)]
     out: list[str] = []
     for part in (p for p in parts if content_terms(p)):
-        vague = all(zipf(w.lower()) >= ENTITY_ZIPF for w in re.findall(r"[A-Za-z][\w-]*", part))
+        vague = all(t in _VAGUE or t in QUESTION_WORDS or t in GENERIC_ASPECTS for t in content_terms(part))
         if out and _POINTS_BACK.search(part) and vague:
             out[-1] = f"{out[-1]}, {part}"
         else:

@@ -34,9 +34,17 @@ _NEW_TOPIC = re.compile(
 )
 
 
+# The part of those markers that leaves the patient, not only the topic ("switching to an AI" does not).
+_OTHER_PATIENT = re.compile(
+    r"^\s*(different|diff|another|new|separate|unrelated|other|next)\s+(pt|patient|question|q|case)\b"
+    r"|^\s*(unrelated|separately|new question|changing the subject|on another note)\b",
+    re.I,
+)
+
+
 def moves_on(question: str) -> bool:
-    """The question says it leaves the conversation ("different pt, ...", "unrelated - ...")."""
-    return bool(_NEW_TOPIC.search(question))
+    """The question says it leaves the conversation's patient ("different pt, ...", "unrelated - ...")."""
+    return bool(_OTHER_PATIENT.search(question))
 
 
 _BACK_REFERENCE = re.compile(

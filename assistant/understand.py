@@ -129,8 +129,13 @@ class Understanding:
         adds = content_terms(expansion)
         if any(t not in have and self.weights.knows(t) for t in adds):
             return True
-        return bool(adds) and all(self.weights.knows(t) for t in adds) and not any(
-            self.weights.knows(t) for t in content_terms(term)
+        n = max(self.weights.n, 1)
+        specific = any(self.weights.df.get(t, 0) / n <= 0.5 for t in adds)  # not "breast" alone
+        return (
+            bool(adds)
+            and specific
+            and all(self.weights.knows(t) for t in adds)
+            and not any(self.weights.knows(t) for t in content_terms(term))
         )
 
     def _spelling(self, question: str) -> list[Expansion]:
@@ -220,7 +225,7 @@ def _english_neighbour(word: str) -> str | None:
     return None
 
 
-_CODE = re.compile(r"[- ]?\d+(?:[-.]\d+)?\b")
+_CODE = re.compile(r"[- ]?(?:\d+[-.]\d+|\d{3})\b")  # "15-3", "27.29", "125": not "2" of "AI 2 yrs"
 
 
 def _bases(word: str) -> list[str]:
@@ -235,7 +240,7 @@ def _bases(word: str) -> list[str]:
     elif word.endswith("y"):
         out.append(word[:-1])  # "risky" -> "risk"
         if len(word) > 3 and word[-2] == word[-3]:
-            out.append(word[:-2])  # "fatty" -> "fat"
+            out.append(word[:-2])  # "lumpy" -> "lump" above; "chatty" -> "chat" (bases of four letters up)
     return out
 
 
