@@ -483,8 +483,8 @@ class ExtractiveComposer:
         s = self.settings
         asked = [t for t in content_terms(request.corrected) if not _frames(request, t)]
         # What a follow-up took from earlier turns; the question's own vocabulary expansions are not borrowed.
-        own = set(content_terms(request.text))
-        borrowed = [t for t in content_terms(request.query) if t not in asked and t not in own]
+        expanded = set(content_terms(request.text))
+        borrowed = [t for t in content_terms(request.query) if t not in asked and t not in expanded]
         # Earlier turns' words weigh at most half of what the question asks: "weekly dosing?" after a
         # first-line question is answered by the weekly dose, not by another first-line sentence.
         weight = {t: self._weight(request, t) for t in asked}  # "tnbc" weighs as the words it stands for
@@ -542,9 +542,9 @@ class ExtractiveComposer:
         sections = sorted((p for p in evidence if _names_section(asked, p)), key=lambda p: not p.in_scope)
         section = sections[0] if sections else None
         if section is not None:
-            own = sorted((c for c in candidates if c.passage is section), key=lambda c: c.position)
-            if own:
-                return own[: s.max_sentences]
+            in_section = sorted((c for c in candidates if c.passage is section), key=lambda c: c.position)
+            if in_section:
+                return in_section[: s.max_sentences]
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.position))
         best = ranked[0].score
         chosen = [ranked[0]]
