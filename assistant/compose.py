@@ -216,7 +216,8 @@ class ExtractiveComposer:
             return 1.0
         shares = [0.0]
         for alt in request.alternatives.get(term, []):
-            specific = [x for x in alt if not self._ubiquitous(x)]
+            # generic words ("treatment" of "initial treatment") say nothing of the term on their own
+            specific = [x for x in alt if not self._ubiquitous(x) and x not in GENERIC_ASPECTS]
             # only for words the corpus has: "trastuzumab" is not half of "trastuzumab deruxtecan"
             if len(specific) >= 2 and all(self.weights.knows(x) for x in specific):
                 shares.append(sum(matches(x, have) for x in specific) / len(specific))
@@ -243,12 +244,12 @@ class ExtractiveComposer:
             return True
         if len(term) < 4:
             return False  # a short lower-case word ("zap", "pts") is chatter or shorthand, not a subject
-        if self._unknown_pair(request, term):
-            return True  # two everyday words the corpus lacks, side by side, name a thing: "hair loss"
         if _DRUG.search(term) or _DISEASE.search(term):
             return True
         if _MODIFIER.search(word.lower()):
             return False  # "favourable", "nastier", "sequenced", "worsen": they qualify what is asked about
+        if self._unknown_pair(request, term):
+            return True  # two everyday words the corpus lacks, side by side, name a thing: "hair loss"
         if zipf(word.lower()) >= COMMON_ZIPF and self._modifies_known(request, term):
             return False  # a rare word names a thing of its own however it is used ("leptomeningeal spread")
         if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):

@@ -112,7 +112,7 @@ def test_question_gets_cited_answer_with_sources_and_disclaimer(app):
         claims[0]
         == "- First-line treatment of HER2-positive metastatic breast cancer is trastuzumab given with paclitaxel. [S1]"
     )
-    assert len(claims) == 2 and all(c.startswith("- ") and c.endswith("[S1]") for c in claims)
+    assert 2 <= len(claims) <= 4 and all(c.startswith("- ") and c.endswith("[S1]") for c in claims)
     source = reply.expander[0]
     assert plain(source.label) == "S1 · Treatment by receptor status > HER2-positive disease"
     assert not source.proto.expanded  # one line until opened
@@ -120,7 +120,7 @@ def test_question_gets_cited_answer_with_sources_and_disclaimer(app):
     assert [plain(b.label) for b in source.button] == ["Show S1 in the article"]
     # only the used sentences highlighted; the others plain
     assert passage.startswith(":orange-background[First-line treatment of HER2-positive")
-    assert passage.count(":orange-background[") == 2 and "Points to manage:" in passage
+    assert passage.count(":orange-background[") == len(claims) and "Points to manage:" in passage
     assert "[**6: not in the reference list**]" in passage
     assert refs.splitlines() == [
         "- **[6] not in the article's reference list (unresolved)**",
