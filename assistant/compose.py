@@ -21,6 +21,7 @@ is a class with the same `compose` plus one line in `COMPOSERS`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from indexer.text import normalize_space, strip_markers
 
 from .converse import ASPECTS, moves_on
 from .types import Answer, Citation, Passage, Request, UsedSentence
-from .understand import COMMON_ZIPF
+from .understand import COMMON_ZIPF, UBIQUITOUS
 
 if TYPE_CHECKING:
     from .index import SearchIndex
@@ -54,7 +55,6 @@ QUESTION_WORDS = frozenset(
         switching switch usually usual often typically typical commonly generally normally mostly sometimes"""
     )
 )
-UBIQUITOUS = 0.5  # a term in more than this share of the passages says nothing about which one answers
 # Aspects a question often leaves implied ("first-line for TNBC?"): they rank sentences but weigh little
 # in coverage. Specific aspects (dose, schedule, duration, ...) weigh fully: "What is the dose of X?"
 # is not answered by a sentence about X without a dose.
@@ -258,27 +258,26 @@ class ExtractiveComposer:
 
     def _unknown_pair(self, request: Request, term: str) -> bool:
         """The word next to `term` in the question is also a content word the corpus lacks ("night shift")."""
-        tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", request.corrected)
-        stems = [content_terms(w)[:1] for w in tokens]
+        stems = _stemmed(request.corrected)[1]
         for i, st in enumerate(stems):
-            if st != [term]:
+            if st != term:
                 continue
             for j in (i - 1, i + 1):
-                if 0 <= j < len(stems) and stems[j]:
-                    other = stems[j][0]
-                    if len(other) >= 3 and not other.isdigit() and not _frames(request, other):
-                        if other not in GENERIC_ASPECTS and not self._known(request, other):
-                            return True
+                other = stems[j] if 0 <= j < len(stems) else None
+                if other is None or len(other) < 3 or other.isdigit() or other in GENERIC_ASPECTS:
+                    continue
+                if not _frames(request, other) and not self._known(request, other):
+                    return True
         return False
 
     def _modifies_known(self, request: Request, term: str) -> bool:
         """The word right after `term` in the question is one the corpus knows: `term` qualifies it."""
-        tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", request.corrected)
-        for word, following in zip(tokens, tokens[1:], strict=False):
-            if content_terms(word)[:1] == [term]:
-                after = content_terms(following)
-                aspect = after[:1] and (after[0] in ASPECTS or after[0] in GENERIC_ASPECTS or after[0] in _PREDICATES)
-                return bool(after) and not aspect and self._known(request, after[0])
+        stems = _stemmed(request.corrected)[1]
+        for st, after in zip(stems, stems[1:], strict=False):
+            if st == term:
+                if after is None or after in ASPECTS or after in GENERIC_ASPECTS or after in _PREDICATES:
+                    return False
+                return self._known(request, after)
         return False
 
     def _is_topic(self, request: Request, term: str) -> bool:
@@ -430,7 +429,7 @@ class ExtractiveComposer:
                 missing=names,
             )
 
-        chosen = self._choose(request, evidence)
+        chosen = self._choose(request, evidence, salient, timing)
         if not chosen:  # every sentence was a heading fragment or about the other subgroup
             return self._abstain(
                 request, passages, disclaimer, NOT_COVERED, "the evidence speaks only of another subgroup"
@@ -479,8 +478,11 @@ class ExtractiveComposer:
         weighted, topics, aspects = self.coverage(request, salient, have, self._asked_aspects(request, salient))
         return weighted >= self.settings.min_coverage and topics >= self.settings.min_topics and aspects
 
-    def _choose(self, request: Request, evidence: list[Passage]) -> list[_Candidate]:
-        """The answer's sentences: best first, others only when nearly as good (see module docstring)."""
+    def _choose(
+        self, request: Request, evidence: list[Passage], salient: dict[str, float], timing: Sequence[str]
+    ) -> list[_Candidate]:
+        """The answer's sentences: best first, others only when nearly as good (see module docstring).
+        `salient` and `timing` are compose's: what the question asks about, and the times it asks for."""
         s = self.settings
         asked = [t for t in content_terms(request.corrected) if not _frames(request, t)]
         # What a follow-up took from earlier turns; the question's own vocabulary expansions are not borrowed.
@@ -495,8 +497,6 @@ class ExtractiveComposer:
         cap = 0.5 * sum(weight.values())
         named = _named_subgroups(request)
         beyond = _beyond(request)
-        timing = _timing(request)
-        salient = self._salient(request) if timing else {}
         candidates: list[_Candidate] = []
         for rank, p in enumerate(evidence):
             heading = content_terms(" ".join(p.section[1:]))
@@ -519,6 +519,15 @@ class ExtractiveComposer:
                 candidates.append(candidate)
         if not candidates:
             return []
+        # A question made of a section's heading and nothing else ("What does the guideline say about
+        # presentation and prognosis?", the app's own suggestions) asks for that section: its sentences as
+        # they stand there, from its first.
+        sections = sorted((p for p in evidence if _names_section(asked, p)), key=lambda p: not p.in_scope)
+        section = sections[0] if sections else None
+        if section is not None:
+            in_section = sorted((c for c in candidates if c.passage is section), key=lambda c: c.position)
+            if in_section:
+                return in_section[: s.max_sentences]
         # What every candidate holds (a section heading's terms) tells none apart: lexical evidence counts
         # from the lowest candidate's up, or from half the best when the lowest is that good.
         top = max(c.lexical for c in candidates)
@@ -537,15 +546,6 @@ class ExtractiveComposer:
             if scoped and not c.passage.in_scope and not moved_on:
                 c.score *= OUT_OF_SCOPE
             c.score *= c.factor
-        # A question made of a section's heading and nothing else ("What does the guideline say about
-        # presentation and prognosis?", the app's own suggestions) asks for that section: its sentences as
-        # they stand there, from its first.
-        sections = sorted((p for p in evidence if _names_section(asked, p)), key=lambda p: not p.in_scope)
-        section = sections[0] if sections else None
-        if section is not None:
-            in_section = sorted((c for c in candidates if c.passage is section), key=lambda c: c.position)
-            if in_section:
-                return in_section[: s.max_sentences]
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.position))
         best = ranked[0].score
         chosen = [ranked[0]]
@@ -823,24 +823,31 @@ def _beyond(request: Request) -> list[str]:
     return [t for t in request.subject if not matches(t, said)]
 
 
+@functools.lru_cache(maxsize=256)
+def _stemmed(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """The question's tokens as written ("HER2-low", "w/"), and each one's first stemmed term (None when it has
+    none): what the naming and qualifying rules look at, computed once per question."""
+    tokens = tuple(re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", text))
+    return tokens, tuple(next(iter(content_terms(w)), None) for w in tokens)
+
+
 def _words_for(text: str, terms: Sequence[str]) -> list[str]:
     """The words of `text` behind each stemmed term, as the clinician wrote them ("pembrolizumab"). Terms
     standing next to each other are one name ("fish oil supplements"), and so is a term with the noun of
     what is taken after it ("green tea", not "green")."""
     out: list[str] = []
-    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9/+.-]*", text)
-    stems = [content_terms(w)[:1] for w in tokens]
+    tokens, stems = _stemmed(text)
     wanted = set(terms)
     taken: set[int] = set()
     for term in terms:
-        at = next((i for i, st in enumerate(stems) if st == [term]), None)
+        at = next((i for i, st in enumerate(stems) if st == term), None)
         if at is None:
             name = term
         elif at in taken:
             continue  # already part of an earlier name
         else:
             end = at + 1
-            while end < len(tokens) and stems[end] and stems[end][0] in wanted:
+            while end < len(tokens) and stems[end] in wanted:
                 end += 1
             if end < len(tokens) and re.fullmatch(_INTAKE, tokens[end], re.I):
                 end += 1

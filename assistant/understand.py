@@ -130,7 +130,7 @@ class Understanding:
         if any(t not in have and self.weights.knows(t) for t in adds):
             return True
         n = max(self.weights.n, 1)
-        specific = any(self.weights.df.get(t, 0) / n <= 0.5 for t in adds)  # not "breast" alone
+        specific = any(self.weights.df.get(t, 0) / n <= UBIQUITOUS for t in adds)  # not "breast" alone
         return (
             bool(adds)
             and specific
@@ -194,6 +194,7 @@ class Understanding:
         return best[2] if best else None
 
 
+UBIQUITOUS = 0.5  # a term in more than this share of the passages says nothing about which one answers
 COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: a word used at least once per million words is not a typo
 RARE_ZIPF = 2.0  # below this a word is too rare to be meant ("bigest" 1.9): a common word it is a typo of is looked for
 ENGLISH_WORDS = 100_000  # the commonest English words a typo may be of
@@ -240,7 +241,7 @@ def _bases(word: str) -> list[str]:
     elif word.endswith("y"):
         out.append(word[:-1])  # "risky" -> "risk"
         if len(word) > 3 and word[-2] == word[-3]:
-            out.append(word[:-2])  # "lumpy" -> "lump" above; "chatty" -> "chat" (bases of four letters up)
+            out.append(word[:-2])  # a doubled consonant: "chatty" -> "chat"
     return out
 
 
