@@ -573,7 +573,7 @@ class ExtractiveComposer:
             return bool(subject) and sum(matches(t, said) for t in subject) / len(subject) >= 0.5
         total = sum(about.values())
         held = sum(w for t, w in about.items() if self._covered(request, t, said))
-        return held / total >= 0.5  # most of what it is asked about: not "risk" alone
+        return held >= total  # all it is asked about: "how often ... the echo on herceptin" is not the dosing interval
 
     def _unmentioned(self, request: Request, salient: dict[str, float], clause: str) -> bool:
         """Whether this part of the question names a drug the corpus lacks, or terms it lacks weigh

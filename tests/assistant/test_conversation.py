@@ -373,7 +373,13 @@ def test_tumour_is_what_every_passage_is_about_not_a_topic_to_hold(assistant):
             "a duration",
         ),
         ("how often should LVEF be rechecked on trastuzumab?", [], MBC, "an interval"),
-        ("how long is trastuzumab given?", [], MBC, "a duration"),  # "every 3 weeks" is an interval, not a course
+        ("how long is trastuzumab given?", [], MBC, "a duration"),
+        (
+            "how often should the echo be repeated on herceptin?",
+            [],
+            MBC,
+            "an interval",
+        ),  # not the dosing interval  # "every 3 weeks" is an interval, not a course
         ("how long should a premenopausal woman stay on tamoxifen?", [], MBC, "a duration"),  # not ">12 months ago"
     ],
 )
@@ -387,6 +393,8 @@ def test_how_long_or_how_often_needs_a_sentence_that_gives_the_time(assistant, q
 def test_how_often_is_answered_by_the_schedule(assistant):
     answer = assistant.ask("how often is trastuzumab given after the loading dose?", [], MBC)
     assert not answer.abstained and "2 mg/kg weekly" in answer.text.split("[1]")[0]
+    survival = assistant.ask("how long do patients with liver mets survive?", [], MBC)
+    assert not survival.abstained and "only 1 month with liver metastases" in survival.text.split("[1]")[0]
 
 
 @pytest.mark.parametrize(
