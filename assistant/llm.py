@@ -196,9 +196,9 @@ def complete(
         try:
             kind, value = out.get(timeout=max(deadline - time.monotonic(), 0.0))
         except queue.Empty:
-            raise Unusable(f"no complete answer within {timeout:g} s") from None
+            raise Unusable(_too_slow(timeout)) from None
         if kind == "error":
-            raise Unusable(_why(value, settings.url or "")) from None
+            raise Unusable(_why(value, settings)) from None
         if value is not None and not isinstance(value, str):
             raise Unusable("the reply was not text")
         if kind == "chunk":
@@ -253,14 +253,19 @@ def chat_model(settings: LLMSettings):
     )
 
 
-def _why(exc: BaseException, url: str) -> str:
-    """A few words on an endpoint failure; never the key, never a traceback."""
+def _too_slow(timeout: float) -> str:
+    return f"no complete answer within {timeout:g} s"
+
+
+def _why(exc: BaseException, settings: LLMSettings) -> str:
+    """A few words on an endpoint failure; never the key, never a traceback. The client's own timeout
+    (set to the same limit) and the caller's deadline race: either way the reason reads the same."""
     import openai
 
     if isinstance(exc, openai.APITimeoutError):
-        return "the endpoint did not answer in time"
+        return _too_slow(settings.timeout)
     if isinstance(exc, openai.APIConnectionError):
-        return f"the endpoint {url} cannot be reached"
+        return f"the endpoint {settings.url or ''} cannot be reached"
     if isinstance(exc, openai.APIStatusError):
         return f"the endpoint answered HTTP {exc.status_code}"
     return f"the endpoint's reply was not a chat completion ({type(exc).__name__})"

@@ -132,6 +132,22 @@ def test_a_slow_model_falls_back_within_the_timeout(assistant, models, extractiv
     assert answer.text == extractive.text and answer.verification["timings_ms"]["generate_ms"] < 1000 * SLOW_SECONDS / 2
 
 
+def test_the_clients_own_timeout_reads_like_the_deadline():
+    """ChatOpenAI is given the same limit as our deadline, so under load its timeout can fire first: the
+    clinician reads the same reason either way (CI saw the two race)."""
+    import httpx
+    import openai
+
+    from assistant.llm import Unusable, complete
+
+    class TimesOut:
+        def invoke(self, messages):
+            raise openai.APITimeoutError(request=httpx.Request("POST", "http://127.0.0.1:1/v1/chat/completions"))
+
+    with pytest.raises(Unusable, match=r"^no complete answer within 2 s$"):
+        complete(TimesOut(), [("human", QUESTION)], LLMSettings(url="http://127.0.0.1:1/v1", model="m", timeout=2.0))
+
+
 def test_a_closed_port_falls_back(assistant, extractive):
     answer = ask(assistant, closed_port_url(), "faithful")
     assert answer.text == extractive.text
