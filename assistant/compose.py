@@ -83,10 +83,16 @@ LEAD_BONUS = 0.05  # a section's first sentence usually states its key claim
 # "painful" 4.3), a drug or disease by its ending, or the word before "cancer", "disease", ...; other
 # unknown words are ordinary English the evidence need not repeat.
 ENTITY_ZIPF = 4.0
+# Drug names by their ending: mostly the WHO INN / USAN stems that name a drug's class ("-mab" monoclonal
+# antibodies, "-dronate" bisphosphonates, "-goline" ergoline dopamine agonists, "-peridol"/"-peridone"
+# antipsychotics, "-thyronine"/"-thyroxine" thyroid hormones, "-sone"/"-olone" corticosteroids, ...).
 _DRUG = re.compile(
     r"(mab|nib|lisib|ciclib|platin|taxel|rubicin|mycin|trozole|azole|oxifen|ifene|relin|rorelin|stat|pril|sartan|"
     r"olol|vir|cillin|cycline|floxacin|parin|xaban|gliptin|glutide|tecan|mustine|fosfamide|tabine|fluridine|"
-    r"strant|parib|lutamide|semide|pine|zepam|tinib|limus|ciclib|lisib|deruxtecan|vedotin|govitecan|tansine)$"
+    r"strant|parib|lutamide|semide|(?<!s)pine|zepam|tinib|limus|ciclib|lisib|deruxtecan|vedotin|govitecan|"
+    r"tansine|dronate|dronic|goline|criptine|peridol|peridone|perazine|promazine|clopramide|thyronine|thyroxine|"
+    r"sone|olone|gestrel|farin|dogrel|sugrel|grelor|grelide|feron|formin|setron|triptan|afil|gliflozin|"
+    r"glitazone|lukast|thiazide|tidine|pamil|caine|profen|coxib|penem|citonin|poetin|poietin|methyldopa|levodopa)$"
 )
 
 
@@ -115,9 +121,11 @@ OUT_OF_SCOPE = 0.8  # sentence score factor for another document's sentences whe
 # Subgroups a question can name whose sentences contradict each other's: when a question names one side
 # of a pair (and not the other), sentences naming only the other side are left out of the answer.
 SUBGROUPS: tuple[tuple[str, str], ...] = (
-    (r"her2[- ]?positive|her2\+", r"her2[- ]?negative|her2-(?!positive)"),
+    (r"her2(/neu)?[- ]?positive|her2\+", r"her2(/neu)?[- ]?negative|her2-(?!positive)"),
     (r"premenopausal|pre-menopausal", r"postmenopausal|post-menopausal"),
-    (r"\b(men|man|male)\b", r"\b(women|woman|female)\b"),
+    (r"\b(men|man|males?|boys?)\b", r"\b(women|woman|females?|girls?)\b"),
+    (r"\b(child|children|childhood|pa?ediatric|infants?|boys?|girls?)\b", r"\b(adults?|adulthood)\b"),
+    (r"\bmild(ly)?\b", r"\b(moderate|severe)(ly)?\b"),
     (r"triple[- ]negative", r"hormone receptor[- ]positive|\ber[- ]?positive|her2[- ]?positive"),
     (r"hormone receptor[- ]positive|\bhr\+|\ber[- ]?positive", r"triple[- ]negative"),
     (r"early[- ]stage|stage (i|ii|1|2)\b", r"late[- ]stage|stage (iii|iv|3|4)\b|advanced"),

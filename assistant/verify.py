@@ -1,16 +1,29 @@
 """Claim-level verification of generated text against the passages it cites (docs/llm.md).
 
-A claim is kept only when every check passes; otherwise it is dropped with the first failing reason:
+A claim is checked against the sentences it rests on: of the runs of one cited passage's sentences (one
+sentence, up to WINDOW adjacent ones, or a list with its lead-in), read under the passage's title and headings,
+the fewest that are close to it in meaning and hold its words, and each of its parts' (clauses), nearly as well
+as the best run. Each part is then checked against the sentence of that run it restates. A claim is kept only
+when every check passes; otherwise it is dropped with the first failing reason:
 
 - `uncited`: it names no passage, or only labels that were not given;
-- `number`: a number (with its unit) is not in the cited passages, or stands where they give another value
-  of the same unit ("a loading dose of 6 mg/kg" where the passage loads with 4 mg/kg and gives 6 mg/kg
-  later): compared after unicode and spacing normalisation, never by value;
-- `drug`: a drug name (by the query vocabulary or its ending) the cited passages do not hold;
-- `negation`: a part of the claim says the opposite of the part of a cited sentence it matches
-  ("combine" against "do not combine");
-- `unsupported`: its best cited sentence is too far from it, in meaning (embedding cosine) or in words
-  (idf-weighted share of the claim's terms that sentence holds); thresholds in `LLMSettings`,
+- `number`: a number (with its unit) is not in the cited passage or not in the sentences the claim rests on,
+  is bounded the other way ("over 60" against "younger than 60"), a schedule ("every 3 weeks", "twice a week",
+  "daily") is not the passage's or not the one it gives that dose, or a number or schedule stands where a cited
+  sentence gives another of its kind: compared as written after unicode, spelling and unit normalisation,
+  never by value;
+- `drug`: a drug name (by the vocabulary, whole, or by its INN/USAN stem) the cited passage does not hold, or
+  that a part names where the sentence it restates names other drugs only;
+- `population`: a part names one side of a subgroup pair (compose.SUBGROUPS: premenopausal, HER2-negative,
+  children, men, stage I-II, mild, ...) where the sentence it restates names the other, an opening phrase ("In
+  men, ...") counting for every part; or two groups are compared the other way round;
+- `negation`: a part and the clause it restates disagree in negation (counted, not placed: "causes no
+  symptoms" agrees with "does not cause signs or symptoms"), in the direction of a change ("lowers" against
+  "increases"), or by an opposite word ("gain" against "loss");
+- `certainty`: a part says "must", "always", "will", "required", ... where the sentences it rests on use no such
+  word, or the claim hedges nowhere while a clause it restates hedges ("may", "can", "some", "suggests");
+- `unsupported`: no run of cited sentences is close enough in meaning (embedding cosine) and in words
+  (idf-weighted share of its terms, and of each part's, that the run holds); thresholds in `LLMSettings`,
   calibrated on evals/datasets/claims.
 """
 
@@ -18,23 +31,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from indexer.settings import LLMSettings
-from indexer.terms import TermWeights, content_terms, matches
+from indexer.terms import STOPWORDS, TermWeights, content_terms, matches, stem, term_sequence, words
 from indexer.text import normalize_space, strip_markers
+from indexer.vocabulary import Entry
 
-from .compose import drug_like
+from .compose import SUBGROUPS, drug_like
 from .types import Passage
 
 if TYPE_CHECKING:
     from .index import SearchIndex
 
-REASONS = ("uncited", "number", "drug", "negation", "unsupported")
+REASONS = ("uncited", "number", "drug", "population", "negation", "certainty", "unsupported")
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
 _NUMBER_WORDS = {
@@ -42,33 +57,114 @@ _NUMBER_WORDS = {
     for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 }
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+# British spellings as American ones, in claim and passage alike ("tumour" is "tumor", "oestrogen" is
+# "estrogen", "normalise" is "normalize"): a model may write either against either.
+_SPELLING = (
+    (re.compile(r"(?<=[a-z]{3})our(?=s?\b)"), "or"),
+    (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
+    (re.compile(r"\boe(?=[sd])"), "e"),
+    (re.compile(r"\bfoet"), "fet"),
+    (re.compile(r"(?<=[a-z]{3})is(?=(?:e|es|ed|ing|ation|ations)\b)"), "iz"),
+    (re.compile(r"(?<=[a-z])ys(?=(?:e|es|ed|ing)\b)"), "yz"),
+    (re.compile(r"(?<=[a-z]{3})tre(?=s?\b)"), "ter"),
+)
+# Units written out after a number, as patient-facing text writes them ("2.5 milligram (mg)", "600 international
+# units (IU)", "800 IUs", "250 micrograms").
+_N = r"(?<=\d)(\s?)"
+_UNIT_WORDS = (
+    (re.compile(_N + r"milligrams?\b"), r"\1mg"),
+    (re.compile(_N + r"(?:micrograms?\b|[µμ]g\b|ug\b)"), r"\1mcg"),
+    (re.compile(_N + r"nanograms?\b"), r"\1ng"),
+    (re.compile(_N + r"kilograms?\b"), r"\1kg"),
+    (re.compile(_N + r"grams?\b"), r"\1g"),
+    (re.compile(_N + r"millilit(?:er|re)s?\b"), r"\1ml"),
+    (re.compile(_N + r"(?:international units?|ius)\b"), r"\1iu"),
+    (re.compile(r"\bper kilograms?\b"), "per kg"),
+    (re.compile(r"\bper millilit(?:er|re)s?\b"), "per ml"),
+    (re.compile(r"\b(mg|mcg|ng|g) per (kg|ml|m2)\b"), r"\1/\2"),
+    (re.compile(r"\b(mg|mcg|ng|kg|g|ml|iu|mg/kg|ng/ml)\s*\(\1\)"), r"\1"),  # "mg (mg)": the abbreviation repeated
+    (re.compile(r"(?<=[a-z])/(day|week|month|year|hour)\b"), r" per \1"),  # "mg/day" is "mg per day"
+)
+_ALIASES = ((re.compile(r"\bher2/neu\b|\berbb2\b"), "her2"),)
 _UNITS = {
     "mg/kg": "mg/kg", "mg/m2": "mg/m2", "mg/m²": "mg/m2", "mcg": "mcg", "µg": "mcg", "μg": "mcg", "mg": "mg",
-    "g": "g", "ml": "ml", "%": "%", "percent": "%", "per cent": "%", "iu": "iu", "units": "unit", "unit": "unit",
-    "gy": "gy", "weeks": "week", "week": "week", "days": "day", "day": "day", "hours": "hour", "hour": "hour",
-    "h": "hour", "minutes": "minute", "minute": "minute", "min": "minute", "months": "month", "month": "month",
-    "years": "year", "year": "year", "cycles": "cycle", "cycle": "cycle", "times": "time",
+    "ng/ml": "ng/ml", "ng": "ng", "kg": "kg", "g": "g", "ml": "ml", "%": "%", "percent": "%", "per cent": "%",
+    "iu": "iu", "units": "unit", "unit": "unit", "gy": "gy", "weeks": "week", "week": "week", "days": "day",
+    "day": "day", "hours": "hour", "hour": "hour", "h": "hour", "minutes": "minute", "minute": "minute",
+    "min": "minute", "months": "month", "month": "month", "years": "year", "year": "year", "cycles": "cycle",
+    "cycle": "cycle", "times": "time", "time": "time",
 }
+_DOSE_UNITS = frozenset("mg/kg mg/m2 mcg mg ng g ml iu unit".split())
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-# A number, or a range of two, with an optional unit right after it ("4 mg/kg", "20-40%", "every 3 weeks").
+# A number, or a range of two, with an optional unit right after it ("4 mg/kg", "20-40%", "every 3 weeks"); not
+# part of a name ("CDK4/6").
 QUANTITY_RE = re.compile(
-    rf"(?<![\w.])(\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?:\s*({_UNIT_RE})(?![\w/]))?", re.I
+    rf"(?<![\w./])(\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?:\s*({_UNIT_RE})(?![\w/]))?", re.I
 )
-# Words that turn a statement into its opposite; "not" and "no" are stopwords of content_terms, so they are
-# looked for in the words themselves.
-NEGATIONS = frozenset(
-    """not no never without avoid avoided avoids avoiding contraindicated cannot can't don't doesn't isn't
-    aren't shouldn't won't nor neither none unsafe""".split()
+# A bound before or after a number: "under 60", "younger than 60 years", "60 or older", "at least 600 IU".
+_AGE = r"(?:(?:the )?ages? (?:of )?|aged )?"
+_BELOW_BEFORE = re.compile(
+    rf"(?:\bunder|\bbelow|\bless than|\bfewer than|\byounger than|\bup to|\bat most|\bno more than|"
+    rf"\bnot more than|<=?|≤)\s*{_AGE}$"
 )
-_CLAUSE_RE = re.compile(r"[,;:()]|\b(?:but|whereas|although|though|because|while|since|unless|so that)\b", re.I)
-_PRONOUN_RE = re.compile(r"(?:it|its|they|their|them|this|these|that|those|she|he|her|his)\b", re.I)
-_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9'’]*")
+_ABOVE_BEFORE = re.compile(
+    rf"(?:\bover|\babove|\bmore than|\bgreater than|\bolder than|\bat least|\bno less than|\bnot less than|"
+    rf"\bexceeding|>=?|≥)\s*{_AGE}$"
+)
+_AFTER = r"^\s*(?:(?:years?(?: old)?|a day|per day|each day|daily)\s*)?(?:or|and) "
+_BELOW_AFTER = re.compile(_AFTER + r"(?:younger|less|fewer|under|below|lower)\b")
+_ABOVE_AFTER = re.compile(_AFTER + r"(?:older|more|over|above|greater|higher)\b|^\+")
+
+_PERIOD = r"(?:hour|day|week|month|year)"
+_LY = {"hourly": "hour", "daily": "day", "nightly": "day", "weekly": "week", "monthly": "month",
+       "yearly": "year", "annually": "year", "annual": "year"}  # fmt: skip
+_DURATION = "".join(f"(?<!{w} )" for w in "within in for after than about over under only".split())
+# How often: "every 3 weeks", "every other day", "twice a week", "2 times daily", "weekly", "7.5 mg a day"
+# (not "within a year" or "for a week": durations).
+SCHEDULE_RE = re.compile(
+    rf"(?:(?P<times>\d+(?:-\d+)?) times? |(?P<word>once|twice|thrice) )?(?:"
+    rf"every (?P<n>\d+(?:\.\d+)?(?:(?:-| to )\d+)?) (?P<nu>{_PERIOD})s?"
+    rf"|every (?P<other1>other )?(?P<u1>{_PERIOD})"
+    rf"|(?:{_DURATION}(?:a|an)|per|each) (?P<u2>{_PERIOD})"
+    rf"|(?P<ly>{'|'.join(sorted(_LY, key=len, reverse=True))}))\b"
+)
+_TIMES_WORDS = {"once": "1", "twice": "2", "thrice": "3"}
 
 
+@lru_cache(maxsize=8192)  # the same passage sentences are checked for every claim that cites them
 def normalise(text: str) -> str:
-    """Unicode compatibility forms, one kind of dash, single spaces, lower case, number words as digits."""
+    """Unicode compatibility forms, one kind of dash, single spaces, lower case, American spelling, number
+    words as digits, "2,300" as "2300" and ".25" as "0.25", units written out as their abbreviations."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).replace("’", "'")
-    return _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group().lower()], normalize_space(text).lower())
+    text = normalize_space(text).lower()
+    for pattern, repl in _SPELLING + _ALIASES:
+        text = pattern.sub(repl, text)
+    text = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group().lower()], text)
+    text = re.sub(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,]|\.\d)", lambda m: m.group(1).replace(",", ""), text)
+    text = re.sub(r"(?<![\w.])\.(\d)", r"0.\1", text)
+    for pattern, repl in _UNIT_WORDS:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"\bbetween ((?:the )?(?:ages? (?:of )?)?)(\d+(?:\.\d+)?) and (\d+(?:\.\d+)?)\b", r"\1\2 to \3", text)
+    # "5% to 10%" is "5-10%"; "about a month" is "about 1 month"
+    text = re.sub(rf"\b(\d+(?:\.\d+)?) ?({_UNIT_RE}) ?(?:-|to) ?(\d+(?:\.\d+)?) ?\2(?![\w/])", r"\1-\3 \2", text)
+    text = re.sub(
+        r"\b(about|around|approximately|roughly|nearly|almost|only|within|for|after|in|than|over|under) an? "
+        r"(hour|day|week|month|year)\b",
+        r"\1 1 \2",
+        text,
+    )
+    text = re.sub(r"\b(\d+)[- ](week|month)ly\b", r"every \1 \2s", text)  # "3-weekly"
+    # "2 or 3 times", "twice or 3 times", "once or twice": one range of times
+    times = r"(once|twice|thrice|\d+(?= (?:times? )?(?:or|to) ))(?: times?)?"
+    return re.sub(
+        rf"\b{times} (?:or|to) (once|twice|thrice|\d+ times?)\b",
+        lambda m: f"{_count(m.group(1))}-{_count(m.group(2))} times",
+        text,
+    )
+
+
+def _count(word: str) -> str:
+    return _TIMES_WORDS.get(word, word.split()[0])
 
 
 @dataclass(frozen=True)
@@ -77,9 +173,10 @@ class Quantity:
     unit: str  # canonical unit, "" when none
     start: int  # offsets in the normalised text
     end: int
+    bound: str = ""  # "<" ("under 60", "up to 20%"), ">" ("over 65", "at least 600 IU") or ""
 
     def __str__(self) -> str:
-        return f"{self.value} {self.unit}".strip()
+        return {"<": "under ", ">": "over ", "": ""}[self.bound] + f"{self.value} {self.unit}".strip()
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -87,14 +184,100 @@ def quantities(text: str) -> list[Quantity]:
     out = []
     for m in QUANTITY_RE.finditer(text):
         value = re.sub(r"\s*(?:-|to)\s*", "-", m.group(1))
-        out.append(Quantity(value, _UNITS.get((m.group(2) or "").lower(), ""), m.start(), m.end()))
+        before, after = text[max(m.start() - 40, 0) : m.start()], text[m.end() :][:40]
+        bound = (
+            "<" if _BELOW_BEFORE.search(before) or _BELOW_AFTER.search(after)
+            else ">" if _ABOVE_BEFORE.search(before) or _ABOVE_AFTER.search(after)
+            else ""
+        )  # fmt: skip
+        out.append(Quantity(value, _UNITS.get((m.group(2) or "").lower(), ""), m.start(), m.end(), bound))
     return out
 
 
-def _neighbours(text: str, q: Quantity, width: int = 2) -> set[str]:
-    """Content terms (numbers aside) next to a quantity: what it is the quantity of."""
-    before = [t for t in content_terms(text[: q.start]) if not t[0].isdigit()][-width:]
-    after = [t for t in content_terms(text[q.end :]) if not t[0].isdigit() and t not in _UNITS][:width]
+@dataclass(frozen=True)
+class Schedule:
+    """How often: `times` in every `every` `unit`s ("2", "1", "week": twice a week)."""
+
+    times: str
+    every: str
+    unit: str
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        each = f"{self.unit}" if self.every == "1" else f"{self.every} {self.unit}s"
+        if self.times == "1":
+            return f"every {each}"
+        return f"{self.times} times every {each}" if self.every != "1" else f"{self.times} times a {each}"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.times, self.every, self.unit
+
+
+def schedules(text: str) -> list[Schedule]:
+    """Every schedule in `text` (already `normalise`d): "every 3 weeks", "weekly", "twice a year", ..."""
+    out = []
+    for m in SCHEDULE_RE.finditer(text):
+        times = m.group("times") or _TIMES_WORDS.get(m.group("word") or "", "1")
+        if m.group("n"):
+            every, unit = m.group("n").replace(" to ", "-"), m.group("nu")
+        elif m.group("u1"):
+            every, unit = ("2" if m.group("other1") else "1"), m.group("u1")
+        elif m.group("u2"):
+            every, unit = "1", m.group("u2")
+        else:
+            every, unit = "1", _LY[m.group("ly")]
+        out.append(Schedule(times, every, unit, m.start(), m.end()))
+    return out
+
+
+def _doses_with_schedules(text: str) -> list[tuple[Quantity, Schedule]]:
+    """Each dose followed closely by its schedule ("2 mg/kg weekly", "1200 mg of calcium a day"): at most four
+    words between them, no other number, and no clause break."""
+    found = quantities(text)
+    out = []
+    for q in found:
+        if q.unit not in _DOSE_UNITS:
+            continue
+        for s in schedules(text):
+            if s.start < q.end:
+                continue
+            gap = text[q.end : s.start]
+            if len(gap.split()) <= 4 and not re.search(r"[;,:.]|\bthen\b", gap):
+                if not any(q.end <= o.start < s.start and o is not q for o in found if o.unit in _DOSE_UNITS):
+                    out.append((q, s))
+            break
+    return out
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A number with its unit, or a schedule, where it stands in a text: what the placement rule compares."""
+
+    kind: str  # the unit ("mg/kg", "" for none) or "schedule"
+    key: str  # the value ("4", "20-40") or the schedule ("every 3 weeks")
+    start: int
+    end: int
+    shown: str
+
+
+def _figures(text: str) -> list[_Figure]:
+    """The numbers and schedules of `text` (already `normalise`d); a number inside a schedule is the schedule's."""
+    timed = schedules(text)
+    out = [_Figure("schedule", str(s), s.start, s.end, str(s)) for s in timed]
+    out += [
+        _Figure(q.unit, q.value, q.start, q.end, str(q))
+        for q in quantities(text)
+        if not any(s.start <= q.start < s.end for s in timed)
+    ]
+    return sorted(out, key=lambda f: f.start)
+
+
+def _neighbours(text: str, f: _Figure, width: int = 2) -> set[str]:
+    """Content terms (numbers and units aside) next to a number or schedule: what it is the number of."""
+    before = [t for t in content_terms(text[: f.start]) if not t[0].isdigit() and t not in _UNITS][-width:]
+    after = [t for t in content_terms(text[f.end :]) if not t[0].isdigit() and t not in _UNITS][:width]
     return set(before) | set(after)
 
 
@@ -110,28 +293,117 @@ def _in_sequence(asked: list[Quantity], sources: list[str]) -> bool:
     return False
 
 
-NEGATION_SCOPE = 1  # content terms after "not", "no", "avoid", ... that it negates: the verb or noun it
-# turns ("do not combine", "not given during the first 3 months" ~ "avoided during the first 3 months")
+# Words that turn a statement into its opposite ("not" and "no" are stopwords of content_terms, so they are
+# looked for in the words themselves); "nor" only continues a "neither" or "not".
+NEGATIONS = frozenset(
+    """not no never without avoid avoided avoids avoiding contraindicated cannot can't don't doesn't isn't
+    aren't shouldn't won't didn't wasn't weren't neither none unsafe""".split()
+)
+# Not negations: bounds and emphasis ("no more than 1500 mg", "not only ... but also").
+_NOT_NEGATION = re.compile(r"\b(?:no|not) (?:more|less|fewer|longer|later|earlier|greater) than\b|\bnot only\b|"
+                           r"\bwith or without\b|\bwhether or not\b|\bif not\b")  # fmt: skip
+# Which way a change goes: "raises the risk" against "lowers the risk". Comparatives count only outside a
+# comparison ("less precise than MRI" is "MRI is more precise than CT" turned round, not its opposite).
+_UP = frozenset("increase increases increased increasing raise raises raised raising rise rises elevated".split())
+_DOWN = frozenset("decrease decreases decreased decreasing reduce reduces reduced reducing lowers lowered".split())
+_COMPARATIVES = {"higher": True, "greater": True, "more": True, "lower": False, "less": False, "fewer": False}
+# Words whose opposite says the contrary of a clinical statement ("weight loss" against "weight gain", "levels
+# are low" against "high"), and "hyper-" against "hypo-" ("hyperthyroidism", "hypoglycemia"). Not
+# "before"/"after": a claim may turn an order round.
+OPPOSITES = (
+    ("high", "low"), ("gain", "loss"), ("gains", "losses"), ("acute", "chronic"), ("benign", "malignant"),
+    ("left", "right"), ("maximum", "minimum"), ("common", "rare"), ("inside", "outside"), ("safe", "harmful"),
+    ("effective", "ineffective"),
+)  # fmt: skip
+# Hedges: the source says something may, can, often or in some people happen, or is being studied.
+HEDGES = frozenset(
+    """may might could can possibly perhaps probably likely unlikely sometimes some often usually generally
+    typically occasionally suggest suggests suggested studied investigational experimental appear appears
+    seem seems option options tend tends potentially frequently""".split()
+)
+# Certainty: the claim says something must, always or will happen, or is required or established.
+CERTAIN = frozenset(
+    """must always invariably required require requires mandatory necessary will definitely certainly
+    guaranteed established proven""".split()
+)
+# Said of a condition, a comparison or a degree, not of certainty: "if necessary", "more often in women",
+# "the most sensitive", "a well-established record".
+_NOT_MODAL = re.compile(
+    r"\b(?:if|as|when|where) (?:necessary|required|needed|possible)\b|\b(?:more|less) (?:often|frequently|likely)\b"
+    r"|\bthe most\b|\bwell[- ]established\b"
+)
+_PASSAGE_CERTAIN = CERTAIN | {"need", "needs", "needed", "should", "well-established"}
+# Where a sentence divides into parts: punctuation, a conjunction, or "or" opening another statement ("when there
+# was no earlier tamoxifen or it was stopped >12 months ago": two alternatives).
+_ALTERNATIVE = re.compile(r"\bor (?=(?:it|they|there|he|she|if|when)\b)", re.I)
+_CLAUSE_RE = re.compile(
+    r"[,;:()]|\b(?:but|whereas|although|though|because|while|since|unless|so that)\b|" + _ALTERNATIVE.pattern,
+    re.I,
+)
+_PRONOUN_RE = re.compile(r"(?:it|its|they|their|them|this|these|that|those|she|he|her|his)\b", re.I)
+_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+_SETTING = re.compile(r"(?:in|with|for|among|during|after|before)\b")
+_SUBGROUP_RES = [(re.compile(a, re.I), re.compile(b, re.I)) for a, b in SUBGROUPS]
+# A list: a sentence that leads in to it ("... may include the following:", "other symptoms may include"), then
+# items of at most LIST_ITEM_WORDS words, one a sentence ("Phlebotomy.").
+_LEAD_IN = re.compile(r"(?::|\binclud(?:e|es|ing)|\bfollowing|\bsuch as)\W*$", re.I)
+LIST_ITEM_WORDS = 10
+WINDOW = 4  # the most adjacent sentences a claim may rest on, lists aside
+NEAR_BEST = 0.05  # a run of sentences holding the claim's words this nearly as well as the best one will do
+PART_TERMS = 3  # a part of a claim with fewer terms is too short to judge by its words ("a mixed response")
+PART_SIMILARITY = 0.5  # ... and one whose words are paraphrased must be this close in meaning to a sentence
+NEGATION_SCOPE = 4  # words after "not", "no", "without", ... that it can negate
 
 
-def _polarity(text: str) -> dict[str, set[bool]]:
-    """Each content term of `text` with how it occurs: True where it is among the NEGATION_SCOPE content
-    terms after a negation word; a term written with "un" or "non" ("unreliable") is its stem negated.
-    "with or without" negates nothing."""
-    words = _TOKEN_RE.findall(re.sub(r"\bwith or without\b", "with", text))
-    out: dict[str, set[bool]] = {}
-    left = 0  # content terms the latest negation word still negates
-    for w in words:
-        if w in NEGATIONS:
-            left = NEGATION_SCOPE
-            continue
-        for term in _terms(w):
-            bare = re.sub(r"^(?:un|non-?)(?=[a-z]{4})", "", term)
-            if bare != term:
-                out.setdefault(bare, set()).add(not left)  # "unreliable": "reliable", negated unless negated again
-            out.setdefault(term, set()).add(left > 0)
-            left = max(left - 1, 0)
+def _words(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text)
+
+
+# Words a negation can be about although term statistics leave them out as too common ("not recommended").
+_NEGATABLE = frozenset("recommended recommend given give used use done get gets getting should".split())
+
+
+def _negatable(text: str) -> list[str]:
+    """The words of `text` a negation can be about: its content terms and the few common verbs above."""
+    return [stem(w) if w not in STOPWORDS else w for w in words(text) if w not in STOPWORDS or w in _NEGATABLE]
+
+
+def _negations(text: str) -> list[set[str]]:
+    """The negations of `text`, each as the words it can negate (the NEGATION_SCOPE words after it, in its
+    clause); a word negated by "un-" or "non-" ("unreliable") is a negation of its stem."""
+    out = []
+    for clause in _CLAUSE_RE.split(_NOT_NEGATION.sub(" ", text)):
+        tokens = _words(clause or "")
+        for i, w in enumerate(tokens):
+            if w in NEGATIONS:
+                out.append(set(_negatable(" ".join(tokens[i + 1 : i + 1 + NEGATION_SCOPE]))))
+            elif re.match(r"(?:un|non-?)[a-z]{4}", w):
+                bare = _negatable(re.sub(r"^(?:un|non-?)", "", w))
+                if bare:
+                    out.append(set(bare))
     return out
+
+
+def _about(negation: set[str], terms: Sequence[str]) -> bool:
+    return any(matches(t, terms) for t in negation)
+
+
+def _direction(text: str) -> bool | None:
+    """True when `text` says something goes up, False down, None when it says neither or both."""
+    tokens = _words(text)
+    comparing = "than" in tokens
+    ways = {True for w in tokens if w in _UP} | {False for w in tokens if w in _DOWN}
+    if not comparing:
+        ways |= {_COMPARATIVES[w] for w in tokens if w in _COMPARATIVES}
+    return next(iter(ways)) if len(ways) == 1 else None
+
+
+def _hedged(text: str) -> bool:
+    return any(w in HEDGES for w in _words(_NOT_MODAL.sub(" ", text)))
+
+
+def _certain(text: str, vocabulary: frozenset[str] = CERTAIN) -> bool:
+    return any(w in vocabulary for w in _words(_NOT_MODAL.sub(" ", text)))
 
 
 def _clauses(text: str) -> list[str]:
@@ -140,6 +412,47 @@ def _clauses(text: str) -> list[str]:
 
 def _terms(text: str) -> list[str]:
     return [t for t in content_terms(text) if t not in NEGATIONS]
+
+
+def _sides(text: str) -> list[tuple[bool, bool]]:
+    """For each subgroup pair, whether `text` names its first side and its second."""
+    return [(bool(a.search(text)), bool(b.search(text))) for a, b in _SUBGROUP_RES]
+
+
+def _group_terms(text: str) -> set[str]:
+    """The terms of the subgroups `text` names ("postmenopausal", "her2 negative", "stage iii")."""
+    return {t for pair in _SUBGROUP_RES for side in pair for m in side.finditer(text) for t in content_terms(m.group())}
+
+
+def _compared(text: str) -> set[tuple[int, int]]:
+    """Subgroup pairs `text` compares, and which way: (pair, 0) for "more often in <first> than <second>"."""
+    out = set()
+    for i, (a, b) in enumerate(_SUBGROUP_RES):
+        for first, second, way in ((a, b, 0), (b, a, 1)):
+            for m in first.finditer(text):
+                rest = text[m.end() : m.end() + 60]
+                than = re.match(r"[^.;,]*?\bthan (?:in |for |among )?(?:the )?", rest)
+                if than and second.match(rest, than.end()):
+                    out.add((i, way))
+    return out
+
+
+def drug_names(vocabulary: Iterable[Entry]) -> frozenset[str]:
+    """Names of drugs and drug classes: every class vocabulary.yaml lists, with its members, and a class the
+    corpus states itself ("aromatase inhibitor (anastrozole, letrozole or exemestane)") when one of its
+    members is a drug by its name's ending (not "first-degree relative (mother, sister or daughter)")."""
+    members: dict[str, set[str]] = {}
+    listed = set()
+    for e in vocabulary:
+        if e.kind == "class":
+            members.setdefault(e.term, set()).add(e.expansion.lower())
+            if e.source == "vocabulary.yaml":
+                listed.add(e.term)
+    names = set()
+    for name, of in members.items():
+        if name in listed or any(drug_like(t) for m in of for t in content_terms(m)):
+            names |= {name, *of}
+    return frozenset(n for n in names if content_terms(n))
 
 
 @dataclass
@@ -170,6 +483,23 @@ class Verdict:
         }
 
 
+@dataclass
+class _Unit:
+    """Adjacent sentences `first`..`last` of cited passage `passage`, as one text."""
+
+    passage: int
+    first: int
+    last: int
+    text: str  # normalised
+    terms: list[str]
+    similarity: float
+    coverage: float
+
+    @property
+    def size(self) -> int:
+        return self.last - self.first + 1
+
+
 class Verifier:
     """Checks claims against given passages; `encode` embeds texts as unit vectors (the index's model)."""
 
@@ -180,14 +510,15 @@ class Verifier:
         *,
         min_similarity: float,
         min_coverage: float,
-        vocabulary_terms: frozenset[str] = frozenset(),
+        drug_names: Iterable[str] = (),
         vectors: dict[str, np.ndarray] | None = None,
     ) -> None:
         self.weights = weights
         self.encode = encode
         self.min_similarity = min_similarity
         self.min_coverage = min_coverage
-        self.vocabulary_terms = vocabulary_terms
+        # each vocabulary drug name as its terms: a name of several words is named only by all of them in a row
+        self.drug_names = tuple(sorted({tuple(term_sequence(n)) for n in drug_names} - {()}))
         # text -> unit vector; shared with the extractive composer, which has embedded the evidence's sentences
         self._vectors: dict[str, np.ndarray] = {} if vectors is None else vectors
 
@@ -201,7 +532,7 @@ class Verifier:
             lambda texts: index.embedder.encode(list(texts)),
             min_similarity=settings.min_similarity,
             min_coverage=settings.min_coverage,
-            vocabulary_terms=index.drug_terms(),
+            drug_names=drug_names(index.vocabulary),
             vectors=vectors,
         )
 
@@ -213,11 +544,51 @@ class Verifier:
         texts = [text for text, _ in claims]
         meant = [f"{texts[i - 1]} {x}" if i and _PRONOUN_RE.match(x) else x for i, x in enumerate(texts)]
         cited = {n - 1 for _, sources in claims for n in sources if 1 <= n <= len(passages)}
-        self._embed(meant + [s for i in sorted(cited) for s in sentences[i]])  # only what is compared
+        # Only what is compared, in one call: the claims, the cited sentences, and each part of a claim long
+        # enough to be judged alone (`_holds` needs it when its words are paraphrased).
+        parts = [p for text in texts for p in _clauses(normalise(text)) if len(_terms(p)) >= PART_TERMS]
+        self._embed(meant + [s for i in sorted(cited) for s in sentences[i]] + parts)
         return [
             self._check(text, sources, passages, sentences, self._vectors[m])
             for (text, sources), m in zip(claims, meant, strict=True)
         ]
+
+    def _units(
+        self,
+        given: list[int],
+        passages: Sequence[Passage],
+        sentences: list[list[str]],
+        cv: np.ndarray,
+        terms: list[str],
+    ) -> list[_Unit]:
+        """Every run of sentences a claim may rest on: each sentence, up to WINDOW adjacent ones, and a list with
+        its lead-in. Each is read under its passage's title and headings ("Treatment may include the following:"
+        under "Polycythemia Vera")."""
+        units = []
+        for i in given:
+            texts = sentences[i]
+            n = len(texts)
+            spans = {(j, min(j + k, n - 1)) for j in range(n) for k in range(WINDOW)}
+            for j in range(n - 1):  # a list: its lead-in, then one short item a sentence
+                if _LEAD_IN.search(texts[j]):
+                    k = j
+                    while k + 1 < n and len(texts[k + 1].split()) <= LIST_ITEM_WORDS:
+                        k += 1
+                    spans.add((j, k))
+            vectors = np.stack([self._vectors[t] for t in texts])
+            norm = [normalise(t) for t in texts]
+            sentence_terms = [content_terms(t) for t in norm]
+            heading = content_terms(normalise(" ".join(dict.fromkeys((passages[i].title, *passages[i].section)))))
+            for a, b in sorted(spans):
+                v = vectors[a : b + 1].sum(axis=0)
+                have = list(dict.fromkeys(t for ts in (*sentence_terms[a : b + 1], heading) for t in ts))
+                units.append(
+                    _Unit(
+                        i, a, b, " ".join(norm[a : b + 1]), have,
+                        float(cv @ v / (np.linalg.norm(v) or 1.0)), self.weights.coverage(terms, have),
+                    )
+                )  # fmt: skip
+        return units
 
     def _check(
         self,
@@ -228,41 +599,97 @@ class Verifier:
         cv: np.ndarray,
     ) -> Verdict:
         v = Verdict(text, sources)
-        given = [n for n in sources if 1 <= n <= len(passages)]
+        given = [n - 1 for n in dict.fromkeys(sources) if 1 <= n <= len(passages)]
         if not given:
             named = ", ".join(f"S{n}" for n in sources)
             return self._fail(v, "uncited", f"cites {named}, which was not given" if sources else "cites no passage")
-        cited = [(i - 1, j) for i in given for j in range(len(sentences[i - 1]))]
-        if not cited:
+        given = [i for i in given if sentences[i]]
+        if not given:
             return self._fail(v, "unsupported", "the cited passages have no sentences")
         claim = normalise(text)
-        source_texts = [normalise(sentences[i][j]) for i, j in cited]
-        passage_text = " ".join(source_texts)
-        # Meaning and words against each cited sentence; the best is the one the claim is checked against.
-        sims = [float(cv @ self._vectors[sentences[i][j]]) for i, j in cited]
-        best = int(np.argmax(sims))
-        v.passage, v.sentence = cited[best]
-        v.similarity = sims[best]
-        v.coverage = self.weights.coverage(_terms(text), content_terms(source_texts[best]))
+        parts = _clauses(claim) or [claim]
+        units = self._units(given, passages, sentences, cv, _terms(claim))
+        # An opening phrase without a verb ("In polycythemia vera, ...") sets the scene: it is held with the
+        # whole claim, not alone.
+        opening = _CLAUSE_RE.split(claim, maxsplit=1)
+        setting = opening[0].strip() if len(opening) > 1 and _SETTING.match(opening[0].strip()) else ""
+        held = [p for p in parts if len(parts) == 1 or p.strip() != setting]
+        # What the claim rests on: of the runs of sentences close to it in meaning that hold its words and each
+        # part's, the fewest sentences holding its words nearly as well as the best; failing that, its closest
+        # sentence, against which the other checks still run.
+        qualified, missing = [], None
+        for u in units:
+            if u.similarity < self.min_similarity or u.coverage < self.min_coverage:
+                continue
+            lacking = [p for p in held if not self._holds(p, u, sentences)]
+            if lacking:
+                missing = missing or lacking[0]
+            else:
+                qualified.append(u)
+        rest = None
+        if qualified:
+            best = max(u.coverage for u in qualified)
+            near = [u for u in qualified if u.coverage >= best - NEAR_BEST]
+            rest = min(near, key=lambda u: (u.size, -u.similarity))
+        unit = rest or max((u for u in units if u.size == 1), key=lambda u: u.similarity)
+        v.passage, v.similarity, v.coverage = unit.passage, unit.similarity, unit.coverage
+        # the sentence it is cited by: of those it rests on, the closest in meaning
+        v.sentence = max(
+            range(unit.first, unit.last + 1), key=lambda j: float(cv @ self._vectors[sentences[unit.passage][j]])
+        )
+        anchors = [self._anchor(p, unit, sentences) for p in parts]
+        # The sentence a part restates is found by what it says, not by the group or drug it names: a claim that
+        # swaps "premenopausal" for "postmenopausal" is still held against the sentence it restates. An opening
+        # phrase ("In postmenopausal women, ...") names the group of every part after it.
+        scoped = [p if not setting or p.strip() == setting else f"{setting} {p}" for p in parts]
+        of_group = [self._anchor(p, unit, sentences, leave_out=_group_terms(p)) for p in scoped]
+        of_drug = [self._anchor(p, unit, sentences, leave_out=self._drug_terms(p)) for p in parts]
 
-        problem = self._numbers(claim, source_texts)
+        passage_texts = [normalise(s) for i in given for s in sentences[i]]
+        problem = self._numbers(claim, passage_texts, unit.text if rest else None)
         if problem:
             return self._fail(v, "number", problem)
-        have = content_terms(passage_text)
-        drugs = [t for t in content_terms(claim) if drug_like(t, self.vocabulary_terms) and not matches(t, have)]
-        if drugs:
-            return self._fail(v, "drug", f"{', '.join(drugs)} is not in the cited passage")
-        problem = self._negation(claim, source_texts)
+        problem = self._drugs(parts, of_drug, claim, " ".join(passage_texts))
+        if problem:
+            return self._fail(v, "drug", problem)
+        problem = self._population(scoped, of_group, unit.text)
+        if problem:
+            return self._fail(v, "population", problem)
+        problem = self._negation(parts, anchors)
         if problem:
             return self._fail(v, "negation", problem)
-        if v.similarity < self.min_similarity or v.coverage < self.min_coverage:
+        problem = self._certainty(claim, parts, anchors, unit.text)
+        if problem:
+            return self._fail(v, "certainty", problem)
+        if rest is None:
+            if missing:
+                return self._fail(v, "unsupported", f"“{missing.strip(' ,.;')}” is not in the cited passage")
             return self._fail(
                 v,
                 "unsupported",
-                f"best cited sentence: similarity {v.similarity:.2f} (at least {self.min_similarity:.2f}), "
+                f"best cited sentences: similarity {v.similarity:.2f} (at least {self.min_similarity:.2f}), "
                 f"terms held {v.coverage:.0%} (at least {self.min_coverage:.0%})",
             )
         return v
+
+    def _holds(self, part: str, unit: _Unit, sentences: list[list[str]]) -> bool:
+        """Whether `unit` says this part of a claim: holds its words or, where they are paraphrased, is close to
+        it in meaning. A part of fewer than PART_TERMS terms is too short to judge alone."""
+        terms = _terms(part)
+        if len(terms) < PART_TERMS or self.weights.coverage(terms, unit.terms) >= self.min_coverage:
+            return True
+        self._embed([part])  # embedded with the claims already; here only when called on its own
+        pv = self._vectors[part]
+        texts = sentences[unit.passage][unit.first : unit.last + 1]
+        return max(float(pv @ self._vectors[t]) for t in texts) >= PART_SIMILARITY
+
+    def _anchor(self, part: str, unit: _Unit, sentences: list[list[str]], leave_out: Iterable[str] = ()) -> str:
+        """The sentence of `unit` a part of the claim restates: the one holding most of its terms (but
+        `leave_out`)."""
+        out = set(leave_out)
+        terms = [t for t in _terms(part) if t not in out] or _terms(part)
+        texts = [normalise(sentences[unit.passage][j]) for j in range(unit.first, unit.last + 1)]
+        return max(texts, key=lambda s: self.weights.coverage(terms, content_terms(s)))
 
     @staticmethod
     def _fail(v: Verdict, reason: str, detail: str) -> Verdict:
@@ -271,43 +698,183 @@ class Verifier:
         return v
 
     @staticmethod
-    def _numbers(claim: str, sources: list[str]) -> str:
-        """Why a number of the claim is not the cited passage's, or "" when each is."""
+    def _numbers(claim: str, sources: list[str], rests_on: str | None) -> str:
+        """Why a number or schedule of the claim is not the cited passage's, or "" when each is."""
+        timed = schedules(claim)
+        asked = [q for q in quantities(claim) if not any(s.start <= q.start < s.end for s in timed)]
         found = [(s, q) for s in sources for q in quantities(s)]
-        asked = quantities(claim)
+
+        def same(q: Quantity, o: Quantity) -> bool:
+            return o.value == q.value and (o.unit == q.unit or not q.unit)
+
         for q in asked:
-            if not any(o.value == q.value and (o.unit == q.unit or not q.unit) for _, o in found):
+            if not any(same(q, o) for _, o in found):
                 return f"{q} is not in the cited passage"
+            if q.bound and not any(same(q, o) and o.bound in ("", q.bound) for _, o in found):
+                other = next(o for _, o in found if same(q, o))
+                return f"{q} where the cited passage gives {other}"
+        given = {s.key for t in sources for s in schedules(t)}
+        for s in timed:
+            if s.key not in given:
+                return f"{s} is not in the cited passage"
+        pairs = {(q.value, q.unit, s.key) for t in sources for q, s in _doses_with_schedules(t)}
+        for q, s in _doses_with_schedules(claim):
+            if (q.value, q.unit, s.key) not in pairs:
+                gives = sorted({str(o) for t in sources for o, x in _doses_with_schedules(t) if x.key == s.key})
+                where = f" (it gives {s} for {', '.join(gives)})" if gives else ""
+                return f"{q} {s} is not in the cited passage{where}"
+        if rests_on is not None:
+            held = quantities(rests_on)
+            for q in asked:
+                if not any(same(q, o) for o in held):
+                    return f"{q} is not in the sentences the claim rests on"
+            for s in timed:
+                if s.key not in {x.key for x in schedules(rests_on)}:
+                    return f"{s} is not in the sentences the claim rests on"
         if _in_sequence(asked, sources):
             return ""  # a sentence gives these very values, in this order: "lung (17%), brain (16%)"
-        for q in asked:
-            same = [(s, o) for s, o in found if o.value == q.value and (o.unit == q.unit or not q.unit)]
-            # In its place: no other value of the unit stands where the claim puts this one.
-            near = _neighbours(claim, q)
+        # In its place: in a cited sentence that gives this value (or schedule), no other value of the unit stands
+        # where the claim puts this one ("a loading dose of 6 mg/kg" where the passage loads with 4 mg/kg and
+        # continues with 6 mg/kg; "checked twice a year" where twice a year is for another group).
+        for f in _figures(claim):
+            near = _neighbours(claim, f)
             if not near:
                 continue
-            fit = max(len(near & _neighbours(s, o)) for s, o in same)
-            rivals = [(len(near & _neighbours(s, o)), o) for s, o in found if o.unit == q.unit and o.value != q.value]
-            if rivals and max(r[0] for r in rivals) > fit:
-                other = max(rivals, key=lambda r: r[0])[1]
-                return f"{q} where the cited passage gives {other}"
+            best_rival: tuple[int, _Figure | None] = (-1, None)
+            for sentence in sources:
+                theirs = [g for g in _figures(sentence) if g.kind == f.kind]
+                mine = [g for g in theirs if g.key == f.key]
+                if not mine:
+                    continue
+                fit = max(len(near & _neighbours(sentence, g)) for g in mine)
+                rivals = [(len(near & _neighbours(sentence, g)), g) for g in theirs if g.key != f.key]
+                top = max(rivals, key=lambda r: r[0], default=(-1, None))
+                if top[0] <= fit:
+                    break
+                best_rival = max(best_rival, top, key=lambda r: r[0])
+            else:
+                if best_rival[1] is not None:
+                    return f"{f.shown} where the cited passage gives {best_rival[1].shown}"
         return ""
 
-    def _negation(self, claim: str, sources: list[str]) -> str:
-        """A word that the claim negates where the cited sentence closest to it only asserts it, or the other
-        way round ("combine" against "do not combine", "reliable" against "unreliable"); "" when none."""
-        for part in _clauses(claim):
-            terms = _terms(part)
-            share, match = max(((self.weights.coverage(terms, _terms(s)), s) for s in sources), key=lambda x: x[0])
-            if share < 0.5:
+    def _drugs(self, parts: list[str], anchors: list[str], claim: str, passage: str) -> str:
+        """A drug the claim names that the cited passage does not, or that a part of the claim names where the
+        sentence it restates names other drugs only ("only cabergoline is approved" against "bromocriptine is
+        the only ... approved"; a sentence that names no drug, "these drugs", is read with the passage)."""
+        have = content_terms(passage)
+        absent = [d for d in self._named_drugs(claim) if not all(matches(t, have) for t in d.split())]
+        if absent:
+            return f"{', '.join(absent)} is not in the cited passage"
+        for part, anchor in zip(parts, anchors, strict=True):
+            theirs = self._named_drugs(anchor)
+            if not theirs:
                 continue
-            theirs = _polarity(match)
-            for term, negative in ((t, n) for t, ns in _polarity(part).items() for n in sorted(ns)):
-                same = [ns for t, ns in theirs.items() if matches(term, [t])]  # "combined" ~ "combine"
-                if same and all(negative not in ns for ns in same):
-                    said = "negates" if negative else "drops the negation of"
-                    return f"“{part.strip()}” {said} “{term}” (cited: “{match.strip()}”)"
+            terms = content_terms(anchor)
+            elsewhere = [d for d in self._named_drugs(part) if not all(matches(t, terms) for t in d.split())]
+            if elsewhere:
+                return (
+                    f"{', '.join(elsewhere)} is not named where the cited passage says this "
+                    f"(it names {', '.join(theirs)})"
+                )
         return ""
+
+    def _drug_terms(self, part: str) -> set[str]:
+        return {t for name in self._named_drugs(part) for t in name.split()}
+
+    def _named_drugs(self, text: str) -> list[str]:
+        seq = term_sequence(text)
+        named = [t for t in dict.fromkeys(seq) if drug_like(t)]
+        for name in self.drug_names:
+            if any(tuple(seq[i : i + len(name)]) == name for i in range(len(seq) - len(name) + 1)):
+                named.append(" ".join(name))
+        # a name inside a longer one named too ("trastuzumab" in "trastuzumab deruxtecan") is not named again
+        return [n for n in dict.fromkeys(named) if not any(n != m and f" {n} " in f" {m} " for m in named)]
+
+    @staticmethod
+    def _population(parts: list[str], anchors: list[str], rests_on: str) -> str:
+        """A subgroup a part of the claim names where the sentence it restates, or all the sentences the claim
+        rests on, name the other side of the pair only; or two groups compared the other way round."""
+        theirs = _sides(rests_on)
+        for part, anchor in zip(parts, anchors, strict=True):
+            for (a, b), whole, sentence in zip(_sides(part), theirs, _sides(anchor), strict=True):
+                if a != b and (whole == (b, a) or sentence == (b, a)):
+                    return f"“{part.strip(' ,.;')}” is about another group than the cited sentence"
+        ours, passage = _compared(" ".join(parts)), _compared(rests_on)
+        for i, way in ours:
+            if (i, 1 - way) in passage and (i, way) not in passage:
+                return "the claim compares the two groups the other way round from the cited sentence"
+        return ""
+
+    def _negation(self, parts: list[str], anchors: list[str]) -> str:
+        """A part of the claim negated where the clause it restates is not, or the reverse. Negations are
+        counted, not placed ("causes no early symptoms" and "does not cause early signs or symptoms" agree):
+        each side's negations of something the other side mentions, less those both make of the same thing
+        ("no visceral involvement" in both), must be both even or both odd."""
+        for part, anchor in zip(parts, anchors, strict=True):
+            match = self._clause_of(part, anchor)
+            if match is None:
+                continue
+            part_terms, anchor_terms = _negatable(part), _negatable(anchor)
+            ours = [n for n in _negations(part) if _about(n, anchor_terms)]
+            theirs = [n for n in _negations(match) if _about(n, part_terms)]
+            said = _negations(anchor)
+            for n in list(ours):
+                same = next((m for m in said if any(matches(t, m) for t in n)), None)
+                if same is not None:
+                    ours.remove(n)
+                    if same in theirs:
+                        theirs.remove(same)
+            if len(ours) % 2 != len(theirs) % 2 and not self._restates_alternative(part, anchor, len(ours) % 2 == 1):
+                what = "negates what" if len(ours) % 2 else "drops the negation of what"
+                return f"“{part.strip(' ,.;')}” {what} the cited sentence says (“{match.strip(' ,.;')}”)"
+            way, said_way = _direction(part), _direction(match)
+            if way is not None and said_way is not None and way != said_way:
+                return f"“{part.strip(' ,.;')}” goes the other way from the cited sentence (“{match.strip(' ,.;')}”)"
+            ours_w, theirs_w = set(re.split(r"[\s-]+", part)), set(re.split(r"[\s-]+", match))
+            prefixed = [(w, re.sub(r"^hyper", "hypo", w)) for w in ours_w | theirs_w if w.startswith("hyper")]
+            for a, b in (*OPPOSITES, *prefixed):
+                for x, y in ((a, b), (b, a)):
+                    if x in ours_w and y not in ours_w and y in theirs_w and x not in theirs_w:
+                        return f"“{part.strip(' ,.;')}” says “{x}” where the cited sentence says “{y}”"
+        return ""
+
+    def _restates_alternative(self, part: str, sentence: str, odd: bool) -> bool:
+        """Whether the part restates, with the same polarity, an alternative the sentence offers after "or" ("when
+        there was no earlier tamoxifen or it was stopped >12 months ago": "when earlier tamoxifen was stopped
+        more than 12 months ago" restates the second)."""
+        part_terms = _terms(part)
+        for group in _ALTERNATIVE.split(sentence)[1:]:
+            first = _CLAUSE_RE.split(group)[0] or group
+            if self.weights.coverage(_terms(first), part_terms) >= 0.5 and (len(_negations(first)) % 2 == 1) == odd:
+                return True
+        return False
+
+    def _certainty(self, claim: str, parts: list[str], anchors: list[str], rests_on: str) -> str:
+        """A claim more certain than its source: a word of certainty ("must", "always", "will", "required")
+        where the sentences it rests on use none, or no hedge at all where a clause it restates hedges
+        ("may", "can", "often", "some", "is being studied")."""
+        for part, anchor in zip(parts, anchors, strict=True):
+            if _certain(part) and not _certain(rests_on, _PASSAGE_CERTAIN):
+                return f"“{part.strip(' ,.;')}” is stated more firmly than the cited sentences state it"
+            match = self._clause_of(part, anchor)
+            if match is not None and _hedged(match) and not _hedged(claim):
+                return f"“{part.strip(' ,.;')}” drops the hedge of “{match.strip(' ,.;')}”"
+        return ""
+
+    def _clause_of(self, part: str, sentence: str) -> str | None:
+        """The clause of `sentence` (or the fewest adjacent clauses) holding at least half of the part's terms,
+        the most of them; None when no run of clauses does."""
+        terms = _terms(part)
+        # alternatives ("no earlier tamoxifen or it was stopped") are never joined: a claim may restate one
+        groups = [[c for c in _CLAUSE_RE.split(g) if c and c.strip()] or [g] for g in _ALTERNATIVE.split(sentence)]
+        for size in range(1, max(len(g) for g in groups) + 1):
+            runs = [" ".join(g[i : i + size]) for g in groups for i in range(len(g) - size + 1)]
+            if not runs:
+                continue
+            share, match = max(((self.weights.coverage(terms, _terms(r)), r) for r in runs), key=lambda x: x[0])
+            if share >= 0.5:
+                return match
+        return None
 
     def _embed(self, texts: Sequence[str]) -> None:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]

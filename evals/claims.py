@@ -17,8 +17,8 @@ from pathlib import Path
 from indexer.errors import GuidelineQAError
 from indexer.settings import Settings
 
-# How a perturbed claim differs from the faithful one it was made from: the in-sample set (evals/datasets/claims,
-# which the verifier was tuned on) uses the first four, the held-out set (evals/datasets/claims-heldout) all ten.
+# How a perturbed claim differs from the faithful one it was made from: the in-sample set (evals/datasets/claims)
+# uses the first four, the development set (evals/datasets/claims-heldout, held out for one run) all ten.
 PERTURBATIONS = tuple("number drug negation citation unit frequency population hedging added uncited".split())
 LABELS = ("faithful", "perturbed")
 
