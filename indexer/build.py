@@ -22,7 +22,7 @@ import numpy as np
 from . import store
 from .chunk import chunk_document, section_headings, text_sha
 from .corpus import PARSER_VERSION, fingerprint_within, load_corpus
-from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation
+from .errors import BuildError, IndexMismatch, IndexMissing, UnresolvedCitation, VocabularyError
 from .manifest import CorpusInfo, Counts, Manifest, ModelInfo
 from .precision import resolve_precision
 from .settings import Settings
@@ -111,6 +111,9 @@ def build_index(
         )
 
     corpus = load_corpus(settings.corpus, settings.ingest)
+    broken = [p for p in corpus.problems if isinstance(p, VocabularyError)]
+    if broken:  # an index without the organisation's vocabulary would answer worse, without a word
+        raise BuildError(f"{broken[0]}; fix the vocabulary and build again; the index was not changed")
     report.warnings = [str(p) for p in corpus.problems]
     report.unresolved_citations = sum(isinstance(p, UnresolvedCitation) for p in corpus.problems)
     for w in report.warnings:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import CorpusError
+from .errors import CorpusError, VocabularyError
 from .markdown import parse_markdown
 from .medquad import parse_medquad
 from .model import Document
@@ -121,10 +121,11 @@ def read_file(path: Path, max_bytes: int, limit: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
         raise CorpusError(path, f"cannot read file ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # checked before open(), which refuses a directory with a traceback
+        os.close(fd)
+        raise CorpusError(path, f"is {_file_kind(info.st_mode)}, not a regular file; skipped")
     with open(fd, "rb", closefd=True) as f:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise CorpusError(path, f"is {_file_kind(info.st_mode)}, not a regular file; skipped")
         data = f.read(max_bytes + 1) if info.st_size <= max_bytes else b""
     if info.st_size > max_bytes or len(data) > max_bytes:
         raise CorpusError(path, f"is {max(info.st_size, len(data)):,} bytes; {limit}")
@@ -181,8 +182,9 @@ def load_corpus(roots: Sequence[Path], ingest: IngestSettings | None = None) -> 
             data = _read_vocabulary(path)
             digest.update(_digest_entry(path.parent, path, data))
             corpus.vocabulary.extend(load_vocabulary(path, data))
-        except CorpusError as exc:
-            corpus.problems.append(exc)
+        except CorpusError as exc:  # unreadable, too big or not a vocabulary: the build stops on it
+            reason = exc.reason.removesuffix("; skipped")  # nothing is skipped: the build stops
+            corpus.problems.append(exc if isinstance(exc, VocabularyError) else VocabularyError(exc.path, reason))
     corpus.vocabulary.extend(corpus_patterns(corpus.documents))
     corpus.fingerprint = digest.hexdigest()
     return corpus

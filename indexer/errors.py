@@ -25,6 +25,11 @@ class UnresolvedCitation(CorpusError):
     """A citation marker whose number is not in the article's reference list: kept, and reported."""
 
 
+class VocabularyError(CorpusError):
+    """A vocabulary.yaml that cannot be used as it is. Unlike a bad article, it fails the build: an index
+    built without the organisation's vocabulary would answer every question worse, without a word."""
+
+
 class IndexMissing(GuidelineQAError):
     """No index where one was expected."""
 

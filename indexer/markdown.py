@@ -76,10 +76,8 @@ def _front_matter(path: Path, text: str, *, required: bool, ingest: IngestSettin
     try:
         meta = safeyaml.load(raw, max_alias_nodes=ingest.max_yaml_alias_nodes, max_nesting=ingest.max_yaml_nesting)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CorpusError(path, f"malformed front matter: {problem}", line=line) from None
+        line, problem = safeyaml.describe(exc, first_line=2)  # the front matter starts on the file's line 2
+        raise CorpusError(path, f"malformed front matter: {problem}", line=line or 1) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

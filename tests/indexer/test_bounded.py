@@ -119,8 +119,12 @@ ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
             "references:\n" + ("  - {title: " + "x" * 50 + "}\n") * 1_600,
             "bomb.md:2: front matter is 102,434 bytes; the limit is 100,000 (GUIDELINE_QA_MAX_FRONT_MATTER_BYTES)",
         ),
+        # YAML would keep the second title silently; the author meant one of them
+        ("title: Other?\n", "bomb.md:4: malformed front matter: the key 'title' is given twice"),
+        # reported where the quote opens (line 4), not where the front matter ends
+        ('updated: "2024-01-01\nreview: ok\n', "bomb.md:4: malformed front matter: while scanning a quoted scalar"),
     ],
-    ids=["alias-bomb", "deep-nesting", "recursive-alias", "too-big"],
+    ids=["alias-bomb", "deep-nesting", "recursive-alias", "too-big", "duplicate-key", "unclosed-quote"],
 )
 def test_front_matter_beyond_a_bound_is_one_line_and_the_rest_loads(tmp_path, extra, message):
     corpus = tmp_path / "corpus"
