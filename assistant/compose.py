@@ -22,6 +22,7 @@ is a class with the same `compose` plus one line in `COMPOSERS`.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -637,11 +638,7 @@ class ExtractiveComposer:
             vector = request.vector
         if self.encode is None or vector is None:
             return [0.0] * len(texts)
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            if len(self._vectors) > 20_000:
-                self._vectors.clear()
-            self._vectors.update(zip(missing, self.encode(missing), strict=True))
+        embed_into(self._vectors, texts, self.encode)
         return [float(self._vectors[t] @ vector) for t in texts]
 
     def _abstain(
@@ -672,6 +669,27 @@ _STATED = re.compile(
     r"|(?!\.?\d|\s*(?:%|mg|mcg|µg|ml|g\b|units?|iu\b|gy\b|/)))",
     re.I,
 )
+
+
+VECTOR_CACHE = 20_000  # sentence vectors kept per process (about 30 MB at 384 dimensions)
+
+
+def embed_into(
+    cache: dict[str, np.ndarray],
+    texts: Sequence[str],
+    encode: Callable[[list[str]], np.ndarray],
+) -> None:
+    """Embed the texts `cache` lacks. Past VECTOR_CACHE, the oldest half goes first, never a text asked for
+    now: a caller may look up any of `texts`, and anything it embedded moments ago, right after."""
+    limit = VECTOR_CACHE
+    wanted = dict.fromkeys(texts)
+    missing = [t for t in wanted if t not in cache]
+    if not missing:
+        return
+    if len(cache) + len(missing) > limit:
+        for old in [t for t in itertools.islice(cache, max(len(cache) - limit // 2, 0)) if t not in wanted]:
+            del cache[old]
+    cache.update(zip(missing, encode(missing), strict=True))
 
 
 def _stated(text: str) -> set[str]:

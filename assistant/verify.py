@@ -43,7 +43,7 @@ from indexer.terms import STOPWORDS, TermWeights, content_terms, matches, stem, 
 from indexer.text import normalize_space, strip_markers
 from indexer.vocabulary import Entry
 
-from .compose import SUBGROUPS, drug_like
+from .compose import SUBGROUPS, drug_like, embed_into
 from .types import Passage
 
 if TYPE_CHECKING:
@@ -56,7 +56,18 @@ _NUMBER_WORDS = {
     w: str(i)
     for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 }
-_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+# not the end of a hyphenated name ("HbS-beta-zero"), and not "one" as a pronoun: "one of", "no one", "one
+# option ...; another ...", "one or the other"
+_NUMBER_WORD_RE = re.compile(
+    r"(?<![\w-])(?:(?<!\bno )(?<!\bany )(?<!\beach )one(?! of\b)(?![^.]{0,200}?\b(?:another|the other)\b)|"
+    + "|".join(w for w in _NUMBER_WORDS if w != "one")
+    + r")\b",
+    re.I,
+)
+# "thirties" is "30s": an age in decades as the digits a model may write
+_DECADES = re.compile(r"\b(twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies\b")
+_DECADE = {"twent": "20", "thirt": "30", "fort": "40", "fift": "50", "sixt": "60", "sevent": "70", "eight": "80",
+           "ninet": "90"}  # fmt: skip
 # British spellings as American ones, in claim and passage alike ("tumour" is "tumor", "oestrogen" is
 # "estrogen", "normalise" is "normalize"): a model may write either against either.
 _SPELLING = (
@@ -79,10 +90,13 @@ _UNIT_WORDS = (
     (re.compile(_N + r"grams?\b"), r"\1g"),
     (re.compile(_N + r"millilit(?:er|re)s?\b"), r"\1ml"),
     (re.compile(_N + r"(?:international units?|ius)\b"), r"\1iu"),
+    # "mg (mg)": the abbreviation repeated
+    (re.compile(r"\b(mg|mcg|ng|kg|g|ml|iu|mg/kg|ng/ml|g/dl|mg/dl|ng/l|mmol/l)\s*\(\1\)"), r"\1"),
     (re.compile(r"\bper kilograms?\b"), "per kg"),
     (re.compile(r"\bper millilit(?:er|re)s?\b"), "per ml"),
-    (re.compile(r"\b(mg|mcg|ng|g) per (kg|ml|m2)\b"), r"\1/\2"),
-    (re.compile(r"\b(mg|mcg|ng|kg|g|ml|iu|mg/kg|ng/ml)\s*\(\1\)"), r"\1"),  # "mg (mg)": the abbreviation repeated
+    (re.compile(r"\bper decilit(?:er|re)s?\b"), "per dl"),
+    (re.compile(r"\bper lit(?:er|re)s?\b"), "per l"),
+    (re.compile(r"\b(mg|mcg|ng|g|mmol) per (kg|ml|m2|dl|l)\b"), r"\1/\2"),
     (re.compile(r"(?<=[a-z])/(day|week|month|year|hour)\b"), r" per \1"),  # "mg/day" is "mg per day"
 )
 _ALIASES = ((re.compile(r"\bher2/neu\b|\berbb2\b"), "her2"),)
@@ -98,8 +112,11 @@ _DOSE_UNITS = frozenset("mg/kg mg/m2 mcg mg ng g ml iu unit".split())
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 # A number, or a range of two, with an optional unit right after it ("4 mg/kg", "20-40%", "every 3 weeks"); not
 # part of a name ("CDK4/6").
+# A unit the table lacks is kept as written when it has the shape of one ("mmol/l", "mg/dl", "mcg/kg/min"):
+# read as no unit, "7.0 mg/dl" would pass against "7.0 mmol/l".
+_OTHER_UNIT = r"[a-zµμ]{1,5}(?:/[a-z0-9]{1,5})+"
 QUANTITY_RE = re.compile(
-    rf"(?<![\w./])(\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?:\s*({_UNIT_RE})(?![\w/]))?", re.I
+    rf"(?<![\w./])(\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?:\s*({_UNIT_RE}|{_OTHER_UNIT})(?![\w/]))?", re.I
 )
 # A bound before or after a number: "under 60", "younger than 60 years", "60 or older", "at least 600 IU".
 _AGE = r"(?:(?:the )?ages? (?:of )?|aged )?"
@@ -112,8 +129,9 @@ _ABOVE_BEFORE = re.compile(
     rf"\bexceeding|>=?|≥)\s*{_AGE}$"
 )
 _AFTER = r"^\s*(?:(?:years?(?: old)?|a day|per day|each day|daily)\s*)?(?:or|and) "
-_BELOW_AFTER = re.compile(_AFTER + r"(?:younger|less|fewer|under|below|lower)\b")
-_ABOVE_AFTER = re.compile(_AFTER + r"(?:older|more|over|above|greater|higher)\b|^\+")
+# "60 or older", but not "over 15 and below 12 g/dl": there "below" bounds the next number
+_BELOW_AFTER = re.compile(_AFTER + r"(?:younger|less|fewer|under|below|lower)\b(?!\s*(?:than\s*)?\d)")
+_ABOVE_AFTER = re.compile(_AFTER + r"(?:older|more|over|above|greater|higher)\b(?!\s*(?:than\s*)?\d)|^\+")
 
 _PERIOD = r"(?:hour|day|week|month|year)"
 _LY = {"hourly": "hour", "daily": "day", "nightly": "day", "weekly": "week", "monthly": "month",
@@ -126,7 +144,7 @@ SCHEDULE_RE = re.compile(
     rf"every (?P<n>\d+(?:\.\d+)?(?:(?:-| to )\d+)?) (?P<nu>{_PERIOD})s?"
     rf"|every (?P<other1>other )?(?P<u1>{_PERIOD})"
     rf"|(?:{_DURATION}(?:a|an)|per|each) (?P<u2>{_PERIOD})"
-    rf"|(?P<ly>{'|'.join(sorted(_LY, key=len, reverse=True))}))\b"
+    rf"|(?<![\w-])(?P<ly>{'|'.join(sorted(_LY, key=len, reverse=True))}))\b"
 )
 _TIMES_WORDS = {"once": "1", "twice": "2", "thrice": "3"}
 
@@ -140,6 +158,9 @@ def normalise(text: str) -> str:
     for pattern, repl in _SPELLING + _ALIASES:
         text = pattern.sub(repl, text)
     text = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group().lower()], text)
+    text = _DECADES.sub(lambda m: _DECADE[m.group(1)] + "s", text)
+    text = re.sub(r"\ba single (?=[a-z])", "1 ", text)  # "a single application" is one application
+    text = re.sub(r"(?<=\d)-to (?=\d)", " to ", text)  # "60-to 80-year-olds"
     text = re.sub(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,]|\.\d)", lambda m: m.group(1).replace(",", ""), text)
     text = re.sub(r"(?<![\w.])\.(\d)", r"0.\1", text)
     for pattern, repl in _UNIT_WORDS:
@@ -153,6 +174,7 @@ def normalise(text: str) -> str:
         r"\1 1 \2",
         text,
     )
+    text = re.sub(r"\ban? (hour|day|week|month|year) or (more|longer|less|fewer)\b", r"1 \1 or \2", text)
     text = re.sub(r"\b(\d+)[- ](week|month)ly\b", r"every \1 \2s", text)  # "3-weekly"
     # "2 or 3 times", "twice or 3 times", "once or twice": one range of times
     times = r"(once|twice|thrice|\d+(?= (?:times? )?(?:or|to) ))(?: times?)?"
@@ -190,7 +212,8 @@ def quantities(text: str) -> list[Quantity]:
             else ">" if _ABOVE_BEFORE.search(before) or _ABOVE_AFTER.search(after)
             else ""
         )  # fmt: skip
-        out.append(Quantity(value, _UNITS.get((m.group(2) or "").lower(), ""), m.start(), m.end(), bound))
+        unit = (m.group(2) or "").lower()
+        out.append(Quantity(value, _UNITS.get(unit, unit), m.start(), m.end(), bound))
     return out
 
 
@@ -279,6 +302,10 @@ def _neighbours(text: str, f: _Figure, width: int = 2) -> set[str]:
     before = [t for t in content_terms(text[: f.start]) if not t[0].isdigit() and t not in _UNITS][-width:]
     after = [t for t in content_terms(text[f.end :]) if not t[0].isdigit() and t not in _UNITS][:width]
     return set(before) | set(after)
+
+
+# Where a figure's clause ends: "... 13 g/dl in males and in females ... 12 g/dl", "...; ...", "..., whereas ..."
+_FIGURE_CLAUSE = re.compile(r"[;,.]\s+|\s+(?:and|but|whereas|while|compared with|versus|vs)\s+")
 
 
 def _in_sequence(asked: list[Quantity], sources: list[str]) -> bool:
@@ -803,6 +830,15 @@ class Verifier:
         for i, way in ours:
             if (i, 1 - way) in passage and (i, way) not in passage:
                 return "the claim compares the two groups the other way round from the cited sentence"
+        # Each figure with its group: "below 13 g/dl in females ... and below 12 g/dl in males" where the
+        # passage gives 13 for males and 12 for females names both groups and both figures, swapped.
+        given = [({q.value for q in quantities(c)}, _sides(c)) for c in _FIGURE_CLAUSE.split(rests_on)]
+        for clause in _FIGURE_CLAUSE.split(" ".join(parts)):
+            for value in {q.value for q in quantities(clause)}:
+                holding = [sides for values, sides in given if value in values]
+                for i, (a, b) in enumerate(_sides(clause)):
+                    if a != b and holding and all(h[i] == (b, a) for h in holding):
+                        return f"“{clause.strip(' ,.;')}” gives the figure of another group than the cited sentence"
         return ""
 
     def _negation(self, parts: list[str], anchors: list[str]) -> str:
@@ -877,8 +913,4 @@ class Verifier:
         return None
 
     def _embed(self, texts: Sequence[str]) -> None:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            if len(self._vectors) > 20_000:
-                self._vectors.clear()
-            self._vectors.update(zip(missing, self.encode(missing), strict=True))
+        embed_into(self._vectors, texts, self.encode)

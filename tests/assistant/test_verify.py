@@ -41,6 +41,18 @@ from ..helpers import ROOT
         ("children younger than 12 years", ["under 12 year"]),
         ("adults aged 65 or older", ["over 65"]),
         ("between the ages of 40 and 74", ["40-74"]),
+        ("most common in 50-to 70-year-olds", ["50-70"]),  # the hyphen of "50-year-olds" carried to the first
+        ("in their late forties", ["40"]),  # decades written out, as "40s"
+        ("if the next dose is a day or more away", ["over 1 day"]),
+        # "15 or older" bounds 15, but in "over 15 and below 11" the "below" is the next number's
+        ("in boys over 15 and below 11 g/dL", ["over 15", "under 11 g/dl"]),
+        # a unit the table lacks, kept as written: "7.0 mg/dL" is not "7.0 mmol/L"
+        ("7.0 mmol/L, 0.05 mcg/kg/min, 13 grams per deciliter", ["7.0 mmol/l", "0.05 mcg/kg/min", "13 g/dl"]),
+        # not counts: a number word ending a name, "one" as a pronoun
+        ("HbS-beta-zero thalassemia", []),
+        ("one of the options; surgery is another", []),
+        ("no one needs a second course", []),
+        ("a single application, then one more dose", ["1", "1"]),
     ],
 )
 def test_numbers_are_read_with_their_units(text, found):
@@ -58,6 +70,7 @@ def test_value_is_not_normalised_away():
         ("3-weekly", ["every 3 weeks"]),
         ("reviewed every 6 to 12 months", ["every 6-12 months"]),
         ("weekly, or every other day", ["every week", "every 2 days"]),
+        ("biweekly or fortnightly", []),  # not "weekly" and "nightly": never read as a schedule they are not
         ("once daily", ["every day"]),
         ("5 mg a day", ["every day"]),
         ("twice a week, or two times a week", ["2 times a week", "2 times a week"]),
@@ -217,6 +230,27 @@ RULES = {
         "A booster is offered when the previous dose was given more than 10 years ago.",
         "A booster is offered when there has been a previous dose.",
     ),
+    "figures of two groups swapped": (
+        "population",
+        [
+            "Iron deficiency is diagnosed in men when ferritin is below 30 ng/mL and in women when it is below "
+            "15 ng/mL."
+        ],
+        "Iron deficiency is diagnosed when ferritin is below 30 ng/mL in men and below 15 ng/mL in women.",
+        "Iron deficiency is diagnosed when ferritin is below 30 ng/mL in women and below 15 ng/mL in men.",
+    ),
+    "one of two options": (
+        "number",
+        ["Options are a short course of oral steroids, or two weeks of inhaled steroids at a high dose."],
+        "One option is a short course of oral steroids; another is inhaled steroids at a high dose.",
+        "One option is a short course of oral steroids; another is inhaled steroids at a high dose for 3 weeks.",
+    ),
+    "a unit the table lacks": (
+        "number",
+        ["Diabetes is diagnosed with a fasting plasma glucose of 7.0 mmol/L or higher."],
+        "A fasting plasma glucose of 7.0 mmol/L or more establishes diabetes.",
+        "A fasting plasma glucose of 7.0 mg/dL or more establishes diabetes.",
+    ),
     "a list, one item a sentence": (
         "drug",
         [
@@ -249,6 +283,27 @@ def test_each_rule_drops_the_changed_claim_and_keeps_its_faithful_twin(verifier,
     kept, dropped = verifier.verify([(faithful, (1,)), (changed, (1,))], [passage(sentences)])
     assert kept.kept, kept.detail
     assert dropped.reasons == [reason], dropped.detail
+
+
+def test_a_full_vector_cache_never_loses_a_vector_still_in_use(embedder, monkeypatch):
+    """A long-running server fills the shared sentence-vector cache; emptying it while a check still needed
+    vectors embedded earlier raised KeyError. With room for a handful of texts, every rule gives the same
+    verdicts as with room for all."""
+    import assistant.compose
+
+    def verdicts() -> list[tuple[bool, list[str]]]:
+        fresh = Verifier(
+            TermWeights({}, 100), lambda texts: embedder.encode(list(texts)), min_similarity=0.6, min_coverage=0.5
+        )
+        out = []
+        for _, sentences, faithful, changed in RULES.values():
+            checked = fresh.verify([(faithful, (1,)), (changed, (1,))], [passage(sentences)])
+            out += [(v.kept, v.reasons) for v in checked]
+        return out
+
+    roomy = verdicts()
+    monkeypatch.setattr(assistant.compose, "VECTOR_CACHE", 6)
+    assert verdicts() == roomy
 
 
 def test_a_claim_may_merge_adjacent_sentences_but_not_far_ones(verifier):
