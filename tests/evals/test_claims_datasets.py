@@ -1,7 +1,8 @@
 """The labelled claim sets stay loadable and labelled (never their figures: those are in docs/llm.md), and the
 harness reads what the held-out sets add: a claim that cites nothing, and the kinds it was not tuned on.
 
-Nothing here runs the verifier on a held-out set: claims-heldout2 is sealed (its README)."""
+Nothing here runs the verifier on a held-out set: claims-heldout3 is sealed (its README); claims-heldout2 was,
+until its one run."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from indexer.settings import Settings
 from ..helpers import ROOT, SHARED, need_shared
 
 HELDOUT = ROOT / "evals/datasets/claims-heldout"
-HELDOUT2 = ROOT / "evals/datasets/claims-heldout2"  # sealed: written after the first was used to tune
-HELDOUT_SETS = pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT2], ids=lambda p: p.name)
+HELDOUT2 = ROOT / "evals/datasets/claims-heldout2"  # written after the first was used to tune; run once since
+HELDOUT3 = ROOT / "evals/datasets/claims-heldout3"  # sealed: written after the second had been run
+HELDOUT_SETS = pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT2, HELDOUT3], ids=lambda p: p.name)
 
 
 def corpus_paths(heldout):
@@ -62,6 +64,26 @@ def test_the_second_heldout_set_shares_no_medquad_file_with_the_first():
     """The first held-out set is now tuned on; the second must measure that work on text it never saw."""
     medquad = [{p for p in corpus_paths(h) if "medquad" in p.parts} for h in (HELDOUT, HELDOUT2)]
     assert medquad[0] and medquad[1] and not medquad[0] & medquad[1]
+
+
+def test_the_third_heldout_set_is_new_text():
+    """120 claims, 60 faithful, 6 of each kind; its MedQuAD files (10, from at least 6 collections) are none of
+    those the earlier held-out sets use, and its corpus claims' sources are not the earlier sets' sources."""
+    rows = load_claims(HELDOUT3)
+    assert len(rows) == 120 and sum(r["label"] == "faithful" for r in rows) == 60
+    assert [r["id"] for r in rows] == [f"h3-{n:03d}" for n in range(1, 121)]
+    assert sum(r["collection"] == "medquad" for r in rows) == 100
+    assert all(len(s.split()) <= 8 for r in rows for s in (r["cites"], r["source"]) if s)
+    medquad = [{p for p in corpus_paths(h) if "medquad" in p.parts} for h in (HELDOUT, HELDOUT2, HELDOUT3)]
+    assert len(medquad[2]) == 10 and len({p.parent.name for p in medquad[2]}) >= 6
+    assert not medquad[2] & (medquad[0] | medquad[1])
+    earlier = {
+        json.loads(line).get("source") or json.loads(line)["cites"]
+        for h in (ROOT / "evals/datasets/claims", HELDOUT, HELDOUT2)
+        for line in (h / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    assert not {r["source"] for r in rows} & earlier
 
 
 @pytest.mark.parametrize(
