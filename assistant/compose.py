@@ -93,13 +93,15 @@ _DRUG = re.compile(
     r"strant|parib|lutamide|semide|(?<!s)pine|zepam|tinib|limus|ciclib|lisib|deruxtecan|vedotin|govitecan|"
     r"tansine|dronate|dronic|goline|criptine|peridol|peridone|perazine|promazine|clopramide|thyronine|thyroxine|"
     r"sone|olone|gestrel|farin|dogrel|sugrel|grelor|grelide|feron|formin|setron|triptan|afil|gliflozin|"
-    r"glitazone|lukast|thiazide|tidine|pamil|caine|profen|coxib|penem|citonin|poetin|poietin|methyldopa|levodopa)$"
+    r"glitazone|lukast|thiazide|tidine|pamil|caine|profen|coxib|penem|citonin|poetin|poietin|methyldopa|levodopa|"
+    r"statin|gatran|tiazem)$"
 )
+_DRUG_PREFIX = re.compile(r"(?:cef|ceph)[a-z]{4,}$")  # the cephalosporins: cefazolin, ceftriaxone, cephalexin
 
 
 def drug_like(term: str, vocabulary_terms: frozenset[str] = frozenset()) -> bool:
     """A drug by the vocabulary (a class member, a brand) or by its name's ending."""
-    return bool(_DRUG.search(term)) or term in vocabulary_terms
+    return bool(_DRUG.search(term) or _DRUG_PREFIX.match(term)) or term in vocabulary_terms
 
 
 # Words that say something of the word before them rather than being qualified by it: "ultrasound

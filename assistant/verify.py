@@ -29,6 +29,7 @@ when every check passes; otherwise it is dropped with the first failing reason:
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from indexer.settings import LLMSettings
-from indexer.terms import STOPWORDS, TermWeights, content_terms, matches, stem, term_sequence, words
+from indexer.terms import STOPWORDS, TermWeights, content_terms, matches, stem, term_sequence, words, zipf
 from indexer.text import normalize_space, strip_markers
 from indexer.vocabulary import Entry
 
@@ -54,7 +55,10 @@ REASONS = ("uncited", "number", "drug", "population", "negation", "certainty", "
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
 _NUMBER_WORDS = {
     w: str(i)
-    for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
 }
 # not the end of a hyphenated name ("HbS-beta-zero"), and not "one" as a pronoun: "one of", "no one", "one
 # option ...; another ...", "one or the other"
@@ -89,6 +93,7 @@ _UNIT_WORDS = (
     (re.compile(_N + r"kilograms?\b"), r"\1kg"),
     (re.compile(_N + r"grams?\b"), r"\1g"),
     (re.compile(_N + r"millilit(?:er|re)s?\b"), r"\1ml"),
+    (re.compile(_N + r"lit(?:er|re)s?\b"), r"\1l"),
     (re.compile(_N + r"(?:international units?|ius)\b"), r"\1iu"),
     # "mg (mg)": the abbreviation repeated
     (re.compile(r"\b(mg|mcg|ng|kg|g|ml|iu|mg/kg|ng/ml|g/dl|mg/dl|ng/l|mmol/l)\s*\(\1\)"), r"\1"),
@@ -103,7 +108,7 @@ _ALIASES = ((re.compile(r"\bher2/neu\b|\berbb2\b"), "her2"),)
 _UNITS = {
     "mg/kg": "mg/kg", "mg/m2": "mg/m2", "mg/m²": "mg/m2", "mcg": "mcg", "µg": "mcg", "μg": "mcg", "mg": "mg",
     "ng/ml": "ng/ml", "ng": "ng", "kg": "kg", "g": "g", "ml": "ml", "%": "%", "percent": "%", "per cent": "%",
-    "iu": "iu", "units": "unit", "unit": "unit", "gy": "gy", "weeks": "week", "week": "week", "days": "day",
+    "iu": "iu", "l": "l", "units": "unit", "unit": "unit", "gy": "gy", "weeks": "week", "week": "week", "days": "day",
     "day": "day", "hours": "hour", "hour": "hour", "h": "hour", "minutes": "minute", "minute": "minute",
     "min": "minute", "months": "month", "month": "month", "years": "year", "year": "year", "cycles": "cycle",
     "cycle": "cycle", "times": "time", "time": "time",
@@ -149,6 +154,27 @@ SCHEDULE_RE = re.compile(
 _TIMES_WORDS = {"once": "1", "twice": "2", "thrice": "3"}
 
 
+_FRACTIONS = {"12": "0.5", "14": "0.25", "34": "0.75"}
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6"}
+_ORDINAL_RE = re.compile(
+    r"\b(second|third|fourth|fifth|sixth)(?=[- ](?:trimester|cycle|course|week|day|"
+    r"month|year|generation|degree)\b)|(?<=\bevery )(second|third|fourth)(?= (?:day|week|month|year)\b)"
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_STAGE_RE = re.compile(r"\bstages? (?:iv|i{1,3})\b(?:(?:,| or| and| to|-) ?(?:iv|i{1,3})\b)*")
+# How often, as prescriptions abbreviate it
+_SCHEDULE_WORDS = (
+    (re.compile(r"\b(?:bid|b\.i\.d\.|bd|b\.d\.)(?![\w.])"), "twice a day"),
+    (re.compile(r"\b(?:tid|tds|t\.i\.d\.)(?![\w.])"), "3 times a day"),
+    (re.compile(r"\b(?:qid|qds|q\.i\.d\.)(?![\w.])"), "4 times a day"),
+    (re.compile(r"\bq ?(\d+) ?h(?:ours?|rs?)?\b"), r"every \1 hours"),
+    (re.compile(r"\b(\d+)-hourly\b"), r"every \1 hours"),
+    (re.compile(r"\b(?:fortnightly|bi-?weekly)\b"), "every 2 weeks"),
+    (re.compile(r"\bbi-?monthly\b"), "every 2 months"),
+    (re.compile(r"\b(?:bi-?annually|semi-?annually|bi-?annual|semi-?annual|twice-yearly)\b"), "twice a year"),
+)
+
+
 @lru_cache(maxsize=8192)  # the same passage sentences are checked for every claim that cites them
 def normalise(text: str) -> str:
     """Unicode compatibility forms, one kind of dash, single spaces, lower case, American spelling, number
@@ -159,6 +185,18 @@ def normalise(text: str) -> str:
         text = pattern.sub(repl, text)
     text = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group().lower()], text)
     text = _DECADES.sub(lambda m: _DECADE[m.group(1)] + "s", text)
+    # "1/2 tablet" and "½ tablet" (NFKC: "1⁄2") are half of one, not 1 and 2; "2,5 mg" is 2.5 mg
+    text = re.sub(
+        r"(?<![\w/.,])([13])[/\u2044]([24])(?= (?:of|an?|the|tablets?|pills?|capsules?|doses?|cups?|teaspoons?)\b)",
+        lambda m: _FRACTIONS[m.group(1) + m.group(2)],
+        text,
+    )
+    text = re.sub(rf"(?<![\d,.])(\d+),(\d{{1,2}})(?=\s?(?:{_UNIT_RE})(?![\w/]))", r"\1.\2", text)
+    # an ordinal that counts ("the second dose", "third trimester", "every third week") is a number too
+    text = _ORDINAL_RE.sub(lambda m: _ORDINALS[m.group(1)], text)
+    text = _STAGE_RE.sub(lambda m: re.sub(r"\b(?:iv|i{1,3})\b", lambda r: _ROMAN[r.group()], m.group()), text)
+    for pattern, repl in _SCHEDULE_WORDS:
+        text = pattern.sub(repl, text)
     text = re.sub(r"\ba single (?=[a-z])", "1 ", text)  # "a single application" is one application
     text = re.sub(r"(?<=\d)-to (?=\d)", " to ", text)  # "60-to 80-year-olds"
     text = re.sub(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,]|\.\d)", lambda m: m.group(1).replace(",", ""), text)
@@ -340,7 +378,12 @@ _COMPARATIVES = {"higher": True, "greater": True, "more": True, "lower": False, 
 OPPOSITES = (
     ("high", "low"), ("gain", "loss"), ("gains", "losses"), ("acute", "chronic"), ("benign", "malignant"),
     ("left", "right"), ("maximum", "minimum"), ("common", "rare"), ("inside", "outside"), ("safe", "harmful"),
-    ("effective", "ineffective"),
+    ("effective", "ineffective"), ("stop", "continue"), ("stopped", "continued"), ("stops", "continues"),
+    ("halve", "double"), ("halved", "doubled"), ("worsen", "improve"), ("worsens", "improves"),
+    ("worsened", "improved"), ("rarely", "commonly"), ("rarely", "often"), ("rarely", "frequently"),
+    ("tachycardia", "bradycardia"), ("subcutaneous", "intravenous"), ("subcutaneously", "intravenously"),
+    ("intramuscular", "intravenous"), ("intramuscularly", "intravenously"), ("oral", "intravenous"),
+    ("orally", "intravenously"), ("morning", "evening"), ("renal", "hepatic"), ("minor", "major"),
 )  # fmt: skip
 # Hedges: the source says something may, can, often or in some people happen, or is being studied.
 HEDGES = frozenset(
@@ -423,6 +466,27 @@ def _direction(text: str) -> bool | None:
     if not comparing:
         ways |= {_COMPARATIVES[w] for w in tokens if w in _COMPARATIVES}
     return next(iter(ways)) if len(ways) == 1 else None
+
+
+def _comparison(text: str) -> tuple[bool, str] | None:
+    """("less major bleeding than warfarin"): which way the comparison goes and what it is made with, the
+    first content word after "than"; None when `text` compares nothing or says both ways."""
+    tokens = _words(text)
+    if "than" not in tokens:
+        return None
+    at = tokens.index("than")
+    ways = {_COMPARATIVES[w] for w in tokens[:at] if w in _COMPARATIVES}
+    against = next((t for w in tokens[at + 1 :] for t in content_terms(w)), "")
+    return (ways.pop(), against) if len(ways) == 1 and against else None
+
+
+RARE_ZIPF = 3.0  # a word rarer than this in English is a name (a drug, a disease), not a paraphrase
+
+
+def _other_ending(a: str, b: str) -> bool:
+    """Whether two words sharing their start end in ways of their own ("-urea" and "-chloroquine"), rather
+    than as forms of one word ("metastases" and "metastatic")."""
+    return min(len(a), len(b)) - len(os.path.commonprefix([a, b])) >= 4
 
 
 def _hedged(text: str) -> bool:
@@ -788,10 +852,25 @@ class Verifier:
         """A drug the claim names that the cited passage does not, or that a part of the claim names where the
         sentence it restates names other drugs only ("only cabergoline is approved" against "bromocriptine is
         the only ... approved"; a sentence that names no drug, "these drugs", is read with the passage)."""
-        have = content_terms(passage)
-        absent = [d for d in self._named_drugs(claim) if not all(matches(t, have) for t in d.split())]
+        # a drug's name is matched whole, not by a shared prefix ("hydroxyurea" is not "hydroxychloroquine")
+        have = set(content_terms(passage))
+        absent = [d for d in self._named_drugs(claim) if not all(t in have for t in d.split())]
         if absent:
             return f"{', '.join(absent)} is not in the cited passage"
+        # nor a rare name the passage gives another ending: "hydroxyurea" for "hydroxychloroquine",
+        # "chlorambucil" for "chloramphenicol" (a shared first seven letters is not the same name)
+        for t in content_terms(claim):
+            if t in have or len(t) < 8 or zipf(t) >= RARE_ZIPF:
+                continue
+            like = next((h for h in have if h[:7] == t[:7] and len(h) >= 8 and _other_ending(t, h)), None)
+            if like is not None:
+                return f"{t} is not in the cited passage (it names {like})"
+        # nor inside a longer name the passage gives: "trastuzumab" where it says only "trastuzumab emtansine"
+        theirs = self._named_drugs(passage)
+        inside = [d for d in self._named_drugs(claim) if d not in theirs and any(f" {d} " in f" {m} " for m in theirs)]
+        if inside:
+            longer = next(m for m in theirs if f" {inside[0]} " in f" {m} ")
+            return f"{inside[0]} is named in the cited passage only as part of {longer}"
         for part, anchor in zip(parts, anchors, strict=True):
             theirs = self._named_drugs(anchor)
             if not theirs:
@@ -866,7 +945,11 @@ class Verifier:
             way, said_way = _direction(part), _direction(match)
             if way is not None and said_way is not None and way != said_way:
                 return f"“{part.strip(' ,.;')}” goes the other way from the cited sentence (“{match.strip(' ,.;')}”)"
-            ours_w, theirs_w = set(re.split(r"[\s-]+", part)), set(re.split(r"[\s-]+", match))
+            ours_c, theirs_c = _comparison(part), _comparison(match)
+            if ours_c and theirs_c and ours_c[1] == theirs_c[1] and ours_c[0] != theirs_c[0]:
+                said = match.strip(" ,.;")
+                return f"“{part.strip(' ,.;')}” compares the other way from the cited sentence (“{said}”)"
+            ours_w, theirs_w = set(re.findall(r"[a-z]+", part)), set(re.findall(r"[a-z]+", match))
             prefixed = [(w, re.sub(r"^hyper", "hypo", w)) for w in ours_w | theirs_w if w.startswith("hyper")]
             for a, b in (*OPPOSITES, *prefixed):
                 for x, y in ((a, b), (b, a)):

@@ -28,7 +28,7 @@ from ..helpers import ROOT
         ("every three weeks", ["3 week"]),  # a number word
         ("1 month, against 12 months", ["1 month", "12 month"]),
         ("≥1 earlier regimen", ["over 1"]),
-        ("HER2-positive, stage IV", []),
+        ("HER2-positive, stage IV", ["4"]),  # a stage is a figure: "stage III" for "stage IV" is a changed number
         ("a CDK4/6 inhibitor", []),  # part of a name, not a number
         # units written out, thousands separators and a bare decimal point, as patient-facing text writes them
         ("half of a 2.5 milligram (mg) tablet", ["2.5 mg"]),
@@ -51,8 +51,13 @@ from ..helpers import ROOT
         # not counts: a number word ending a name, "one" as a pronoun
         ("HbS-beta-zero thalassemia", []),
         ("one of the options; surgery is another", []),
-        ("no one needs a second course", []),
+        ("no one needs another course", []),
         ("a single application, then one more dose", ["1", "1"]),
+        ("take ½ tablet, or 1/2 a tablet", ["0.5", "0.5"]),  # half of one, not 1 and 2
+        ("bisoprolol 2,5 mg", ["2.5 mg"]),  # a decimal comma before a unit
+        ("500 millilitres, then 1 litre", ["500 ml", "1 l"]),
+        ("stage III and IV disease in the third trimester", ["3", "4", "3"]),  # stages and ordinals count
+        ("for eighteen months", ["18 month"]),
     ],
 )
 def test_numbers_are_read_with_their_units(text, found):
@@ -70,7 +75,9 @@ def test_value_is_not_normalised_away():
         ("3-weekly", ["every 3 weeks"]),
         ("reviewed every 6 to 12 months", ["every 6-12 months"]),
         ("weekly, or every other day", ["every week", "every 2 days"]),
-        ("biweekly or fortnightly", []),  # not "weekly" and "nightly": never read as a schedule they are not
+        ("weekly, biweekly or fortnightly", ["every week", "every 2 weeks", "every 2 weeks"]),  # not "weekly"
+        ("500 mg tds, 5 mg BID, q8h, 4-hourly", ["3 times a day", "2 times a day", "every 8 hours", "every 4 hours"]),
+        ("every third week, twice-yearly", ["every 3 weeks", "2 times a year"]),
         ("once daily", ["every day"]),
         ("5 mg a day", ["every day"]),
         ("twice a week, or two times a week", ["2 times a week", "2 times a week"]),
@@ -97,6 +104,7 @@ def test_a_biomarker_named_in_a_drug_class_is_not_a_drug():
     ]
     assert drug_names(vocabulary) == {"anti-her2 treatment", "trastuzumab", "aromatase inhibitor", "letrozole"}
     assert all(drug_like(d) for d in ("cabergoline", "bromocriptine", "alendronate", "haloperidol", "interferon"))
+    assert all(drug_like(d) for d in ("atorvastatin", "dabigatran", "diltiazem", "ceftriaxone", "cephalexin"))
     assert not any(drug_like(w) for w in ("her2", "spine", "hormone", "mother"))
 
 
@@ -245,6 +253,36 @@ RULES = {
         "One option is a short course of oral steroids; another is inhaled steroids at a high dose.",
         "One option is a short course of oral steroids; another is inhaled steroids at a high dose for 3 weeks.",
     ),
+    "a drug sharing the start of another's name": (
+        "drug",
+        ["Hydroxychloroquine is used for the skin disease of lupus."],
+        "Hydroxychloroquine treats the skin disease of lupus.",
+        "Hydroxyurea treats the skin disease of lupus.",
+    ),
+    "a drug named only inside a longer name": (
+        "drug",
+        ["Trastuzumab emtansine is given at 3.6 mg/kg every 3 weeks."],
+        "Trastuzumab emtansine is given at 3.6 mg/kg every 3 weeks.",
+        "Trastuzumab is given at 3.6 mg/kg every 3 weeks.",
+    ),
+    "route turned round": (
+        "negation",
+        ["Enoxaparin is given by subcutaneous injection."],
+        "Enoxaparin is given as a subcutaneous injection.",
+        "Enoxaparin is given as an intravenous injection.",
+    ),
+    "comparison turned round against the same thing": (
+        "negation",
+        ["Apixaban causes less major bleeding than warfarin."],
+        "Apixaban leads to less major bleeding than warfarin.",
+        "Apixaban leads to more major bleeding than warfarin.",
+    ),
+    "schedule abbreviated": (
+        "number",
+        ["Amoxicillin 500 mg is taken three times a day for 5 days."],
+        "Amoxicillin 500 mg is taken tds for 5 days.",
+        "Amoxicillin 500 mg is taken bid for 5 days.",
+    ),
     "a unit the table lacks": (
         "number",
         ["Diabetes is diagnosed with a fasting plasma glucose of 7.0 mmol/L or higher."],
@@ -267,7 +305,10 @@ RULES = {
 
 @pytest.fixture(scope="module")
 def verifier(embedder):
-    vocabulary = [Entry("anti-her2 treatment", "trastuzumab", "class", "vocabulary.yaml")]
+    vocabulary = [
+        Entry("anti-her2 treatment", "trastuzumab", "class", "vocabulary.yaml"),
+        Entry("anti-her2 treatment", "trastuzumab emtansine", "class", "vocabulary.yaml"),
+    ]
     return Verifier(
         TermWeights({}, 100),
         lambda texts: embedder.encode(list(texts)),
