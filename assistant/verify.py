@@ -947,8 +947,8 @@ class Verifier:
                 return f"“{part.strip(' ,.;')}” goes the other way from the cited sentence (“{match.strip(' ,.;')}”)"
             ours_c, theirs_c = _comparison(part), _comparison(match)
             if ours_c and theirs_c and ours_c[1] == theirs_c[1] and ours_c[0] != theirs_c[0]:
-                said = match.strip(" ,.;")
-                return f"“{part.strip(' ,.;')}” compares the other way from the cited sentence (“{said}”)"
+                stated = match.strip(" ,.;")
+                return f"“{part.strip(' ,.;')}” compares the other way from the cited sentence (“{stated}”)"
             ours_w, theirs_w = set(re.findall(r"[a-z]+", part)), set(re.findall(r"[a-z]+", match))
             prefixed = [(w, re.sub(r"^hyper", "hypo", w)) for w in ours_w | theirs_w if w.startswith("hyper")]
             for a, b in (*OPPOSITES, *prefixed):
