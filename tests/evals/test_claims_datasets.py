@@ -1,8 +1,7 @@
 """The labelled claim sets stay loadable and labelled (never their figures: those are in docs/llm.md), and the
 harness reads what the held-out sets add: a claim that cites nothing, and the kinds it was not tuned on.
 
-Nothing here runs the verifier on a held-out set: claims-heldout3 is sealed (its README); claims-heldout2 was,
-until its one run."""
+Nothing here runs the verifier on a held-out set: each was sealed until its one run (their READMEs)."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from ..helpers import ROOT, SHARED, need_shared
 
 HELDOUT = ROOT / "evals/datasets/claims-heldout"
 HELDOUT2 = ROOT / "evals/datasets/claims-heldout2"  # written after the first was used to tune; run once since
-HELDOUT3 = ROOT / "evals/datasets/claims-heldout3"  # sealed: written after the second had been run
+HELDOUT3 = ROOT / "evals/datasets/claims-heldout3"  # written after the second had been run; run once since
 HELDOUT_SETS = pytest.mark.parametrize("heldout", [HELDOUT, HELDOUT2, HELDOUT3], ids=lambda p: p.name)
 
 
