@@ -91,6 +91,8 @@ class _BoundedLoader(yaml.SafeLoader):
         if isinstance(node, MappingNode):
             seen: set[object] = set()
             for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *defaults": merged keys may be overridden
+                    continue
                 key = self.construct_object(key_node, deep=True)
                 if isinstance(key, str | int | float | bool) or key is None:
                     if key in seen:

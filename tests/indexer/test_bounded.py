@@ -138,7 +138,8 @@ def test_front_matter_beyond_a_bound_is_one_line_and_the_rest_loads(tmp_path, ex
 def test_a_few_aliases_are_still_fine(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    extra = "tags: &t [her2, dosing]\nnote: *t\n"
+    # a merge key, then a key it brings overridden: not a key given twice
+    extra = "tags: &t [her2, dosing]\nnote: *t\nbase: &b {review: pending}\nown:\n  <<: *b\n  review: done\n"
     (corpus / "a.md").write_text(FRONT.format(id="a", title="A?", extra=extra) + "## A\n\nText.\n")
     loaded = load(corpus)
     assert loaded.problems == [] and loaded.documents[0].meta["tags"] == ["her2", "dosing"]
