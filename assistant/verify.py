@@ -155,10 +155,10 @@ _TIMES_WORDS = {"once": "1", "twice": "2", "thrice": "3"}
 
 
 _FRACTIONS = {"12": "0.5", "14": "0.25", "34": "0.75"}
-_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6"}
+_ORDINALS = {"second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6"}
+# "third trimester", "second cycle", "every third week" (not "second dose": "a second dose" restates "again")
 _ORDINAL_RE = re.compile(
-    r"\b(second|third|fourth|fifth|sixth)(?=[- ](?:trimester|cycle|course|week|day|"
-    r"month|year|generation|degree)\b)|(?<=\bevery )(second|third|fourth)(?= (?:day|week|month|year)\b)"
+    r"\b(second|third|fourth|fifth|sixth)(?=[- ](?:trimester|cycle|course|week|day|month|year|generation|degree)\b)"
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 _STAGE_RE = re.compile(r"\bstages? (?:iv|i{1,3})\b(?:(?:,| or| and| to|-) ?(?:iv|i{1,3})\b)*")
