@@ -21,10 +21,10 @@ CATEGORIES = {
     "subgroup-trap", "partial", "unanswerable", "suggested",
 }
 MIN_PER_CATEGORY = {"typo": 15, "abbreviation": 15, "drug-class": 15, "lay": 15, "subgroup-trap": 15, "partial": 8}
-# `tune` and `test` are the original set; `dev` and `dev2` are later, independent data for choosing
+# `tune` and `test` are the original set; `dev`, `dev2` and `dev3` are later, independent data for choosing
 # thresholds and for development (README), each counted apart and checked on its own.
-SPLITS = ("tune", "test", "dev", "dev2")
-OWN_SPLITS = ("dev", "dev2")
+SPLITS = ("tune", "test", "dev", "dev2", "dev3")
+OWN_SPLITS = ("dev", "dev2", "dev3")
 # Abstentions about another disease entirely; every other abstention is near-topic.
 OFF_TOPIC_MISSING = {"prostate", "EGFR"}
 MARKER = re.compile(r"\s*\[\d+(?:\s*[-,]\s*\d+)*\]")
@@ -104,7 +104,7 @@ def words(text: str) -> list[str]:
 
 def check_own_split(split: str, rows: list[dict], chains: dict[str, list[dict]], qrels: dict[str, list[str]],
                     owner: dict[str, str], files: dict[str, str]) -> None:
-    """A split held apart from tune/test (`dev`, `dev2`) must be usable on its own, e.g. for choosing
+    """A split held apart from tune/test (`dev`, `dev2`, `dev3`) must be usable on its own, e.g. for choosing
     abstention thresholds: enough abstentions and answerable questions, partial questions,
     conversations, and every category and article."""
     own = [r for r in rows if r["split"] == split]
@@ -286,7 +286,7 @@ def main() -> int:
         problem(f"abstentions {len(abstain)} (near-topic {len(near)}): 30 (20) needed")
     if set(arts) != set(files) or set(answered_from) != set(files):
         problem("every article must be open for some question and answer some question")
-    # The tune share is of the original tune+test set; dev and dev2 are counted apart and must not dilute it.
+    # The tune share is of the original tune+test set; dev, dev2 and dev3 are counted apart and must not dilute it.
     tune_share = splits["tune"] / max(1, splits["tune"] + splits["test"])
     if not 0.3 <= tune_share <= 0.5:
         problem(f"tune share {tune_share:.0%} of tune+test, expected about 40%")
