@@ -24,6 +24,17 @@ _LEAVE_ALONE = STOPWORDS | {
 }  # fmt: skip
 
 
+# Clinical notations no vocabulary can list: a gestation written as weeks over 40 ("14/40") and a stage's
+# substage ("IIIB", "stage IIa": the corpus speaks of stage III, stage II).
+_NOTATIONS = (
+    (re.compile(r"(?<![\w/.])([1-9]|[1-3]\d|4[0-2])/40(?![\w/])"), lambda m: "pregnancy"),
+    (
+        re.compile(r"(?i)\bstage ?(i{1,3}|iv)([abc])\b|\b(ii{1,2})([abc])\b"),
+        lambda m: f"stage {(m.group(1) or m.group(3)).upper()}",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Expansion:
     term: str  # what the question says (for spelling: the word as typed)
@@ -108,6 +119,9 @@ class Understanding:
                         continue
                     seen.add(key)
                     expansions.append(Expansion(m.group(1), e.expansion, e.kind, e.source, via))
+        for pattern, say in _NOTATIONS:  # "14/40" (weeks of pregnancy), "IIIB" (a stage's substage)
+            for m in pattern.finditer(corrected):
+                expansions.append(Expansion(m.group(0), say(m), "abbreviation", "notation"))
         added = " ".join(e.adds for e in expansions if e.kind != "spelling")
         understood.text = f"{corrected} {added}".strip() if added else corrected
         return understood

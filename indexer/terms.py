@@ -24,6 +24,8 @@ STOPWORDS = frozenset(
     would you your yours yourself yourselves also used use using may might must shall should whether
     tell explain describe please recommended recommend recommendation recommendations given give
     patient patients people person someone anyone done get gets getting much many often
+    though although don didn doesn isn aren wasn weren won wouldn shouldn couldn hasn haven hadn mustn
+    needn
     """.split()
 )
 

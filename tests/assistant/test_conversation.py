@@ -421,3 +421,39 @@ def test_a_heading_question_is_answered_by_the_open_articles_section(assistant):
     answer = assistant.ask("What does the guideline say about risk factors?", [], "male-breast-cancer")
     assert answer.citations[0].passage.doc_id == "male-breast-cancer"
     assert not answer.claims[0][0].startswith("From “")
+
+
+@pytest.mark.parametrize(
+    "question, article, adds, lead",
+    [
+        # a contraction's fragments ("shouldn", "didn") are no subject the corpus lacks
+        (
+            "she's postmenopausal with HR+ mets, shouldn't she start an aromatase inhibitor first?",
+            "metastatic-breast-cancer",
+            None,
+            "First-line treatment for postmenopausal women",
+        ),
+        # a substage is its stage: the corpus speaks of stage III, not IIIA
+        (
+            "stage IIIA and 20 wks pregnant - can she have radiation now?",
+            "breast-cancer-pregnancy",
+            "stage III",
+            "In late-stage (stage III or IV) disease, radiation is not given",
+        ),
+        # gestation written as weeks over 40
+        ("24/40 and just diagnosed - is chemo safe now?", "breast-cancer-pregnancy", "pregnancy", "Chemotherapy"),
+        # a brand the vocabulary knows by its class (Megace is megestrol acetate, a progestin)
+        (
+            "is megace one of the hormonal options for a man with metastatic disease",
+            "male-breast-cancer",
+            "progestin",
+            "Hormonal options include orchiectomy",
+        ),
+    ],
+)
+def test_clinical_shorthand_is_read_as_the_corpus_says_it(assistant, question, article, adds, lead):
+    answer = assistant.ask(question, [], article)
+    assert not answer.abstained and not answer.missing, answer.text
+    assert answer.text.startswith(lead)
+    if adds is not None:
+        assert adds in [e["adds"] for e in answer.understood["expansions"]]
