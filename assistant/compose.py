@@ -413,6 +413,14 @@ class ExtractiveComposer:
                 )
             evidence = stated
         evidence = evidence[: s.max_passages]
+        unstated = _unstated_doses(request.corrected, evidence)
+        if evidence and unstated:
+            # "letrozole 2.5 mg daily, right?": a dose the evidence does not give is never confirmed by
+            # sentences about something else
+            text = f"The indexed guidelines do not give a dose of {_join(unstated)}."
+            return self._abstain(
+                request, passages, disclaimer, text, f"no evidence passage gives {_join(unstated)}", missing=unstated
+            )
         if not evidence:
             best = max(passages, key=lambda p: (p.overlap, p.dense), default=None)
             if best is None:
@@ -692,6 +700,18 @@ def embed_into(
         for old in [t for t in itertools.islice(cache, max(len(cache) - limit // 2, 0)) if t not in wanted]:
             del cache[old]
     cache.update(zip(missing, encode(missing), strict=True))
+
+
+def _unstated_doses(question: str, evidence: Sequence[Passage]) -> list[str]:
+    """The doses the question states (a number with a dose unit, "600mg", "2.5 mg/kg") that no evidence
+    passage gives, read as the claim verifier reads numbers."""
+    from .verify import DOSE_UNITS, normalise, quantities
+
+    asked = [q for q in quantities(normalise(question)) if q.unit in DOSE_UNITS]
+    if not asked:
+        return []
+    given = {(q.value, q.unit) for p in evidence for q in quantities(normalise(p.text))}
+    return [str(q) for q in asked if (q.value, q.unit) not in given]
 
 
 def _stated(text: str) -> set[str]:

@@ -113,7 +113,7 @@ _UNITS = {
     "min": "minute", "months": "month", "month": "month", "years": "year", "year": "year", "cycles": "cycle",
     "cycle": "cycle", "times": "time", "time": "time",
 }
-_DOSE_UNITS = frozenset("mg/kg mg/m2 mcg mg ng g ml iu unit".split())
+DOSE_UNITS = frozenset("mg/kg mg/m2 mcg mg ng g ml iu unit".split())
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 # A number, or a range of two, with an optional unit right after it ("4 mg/kg", "20-40%", "every 3 weeks"); not
 # part of a name ("CDK4/6").
@@ -299,14 +299,14 @@ def _doses_with_schedules(text: str) -> list[tuple[Quantity, Schedule]]:
     found = quantities(text)
     out = []
     for q in found:
-        if q.unit not in _DOSE_UNITS:
+        if q.unit not in DOSE_UNITS:
             continue
         for s in schedules(text):
             if s.start < q.end:
                 continue
             gap = text[q.end : s.start]
             if len(gap.split()) <= 4 and not re.search(r"[;,:.]|\bthen\b", gap):
-                if not any(q.end <= o.start < s.start and o is not q for o in found if o.unit in _DOSE_UNITS):
+                if not any(q.end <= o.start < s.start and o is not q for o in found if o.unit in DOSE_UNITS):
                     out.append((q, s))
             break
     return out

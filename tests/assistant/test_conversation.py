@@ -457,3 +457,14 @@ def test_clinical_shorthand_is_read_as_the_corpus_says_it(assistant, question, a
     assert answer.text.startswith(lead)
     if adds is not None:
         assert adds in [e["adds"] for e in answer.understood["expansions"]]
+
+
+def test_a_dose_the_guidelines_do_not_give_is_never_confirmed(assistant):
+    """"anastrozole 1 mg daily ...?" was answered with the first-line sentence, which names anastrozole but
+    gives no dose: read as a yes. A dose the evidence does not give is a refusal naming it; a dose it
+    gives is answered."""
+    answer = assistant.ask("anastrozole 1 mg daily first line for postmenopausal HR+ mets?", [], MBC)
+    assert answer.abstained and answer.text == "The indexed guidelines do not give a dose of 1 mg."
+    assert answer.missing == ["1 mg"]
+    given = assistant.ask("trastuzumab 8 mg/kg loading then 6 mg/kg every 3 weeks?", [], MBC)
+    assert not given.abstained and "8 mg/kg loading dose, then 6 mg/kg every 3 weeks" in given.text
