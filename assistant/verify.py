@@ -854,7 +854,8 @@ class Verifier:
         the only ... approved"; a sentence that names no drug, "these drugs", is read with the passage)."""
         # a drug's name is matched whole, not by a shared prefix ("hydroxyurea" is not "hydroxychloroquine")
         have = set(content_terms(passage))
-        absent = [d for d in self._named_drugs(claim) if not all(t in have for t in d.split())]
+        named = self._named_drugs(claim)
+        absent = [d for d in named if not all(t in have for t in d.split())]
         if absent:
             return f"{', '.join(absent)} is not in the cited passage"
         # nor a rare name the passage gives another ending: "hydroxyurea" for "hydroxychloroquine",
@@ -866,11 +867,11 @@ class Verifier:
             if like is not None:
                 return f"{t} is not in the cited passage (it names {like})"
         # nor inside a longer name the passage gives: "trastuzumab" where it says only "trastuzumab emtansine"
-        theirs = self._named_drugs(passage)
-        inside = [d for d in self._named_drugs(claim) if d not in theirs and any(f" {d} " in f" {m} " for m in theirs)]
-        if inside:
-            longer = next(m for m in theirs if f" {inside[0]} " in f" {m} ")
-            return f"{inside[0]} is named in the cited passage only as part of {longer}"
+        theirs = self._named_drugs(passage) if named else []
+        for d in (d for d in named if d not in theirs):
+            longer = next((m for m in theirs if f" {d} " in f" {m} "), None)
+            if longer is not None:
+                return f"{d} is named in the cited passage only as part of {longer}"
         for part, anchor in zip(parts, anchors, strict=True):
             theirs = self._named_drugs(anchor)
             if not theirs:
