@@ -388,11 +388,14 @@ class IndexReader:
         self.path = Path(index_dir)
         self.manifest = read_manifest(self.path)
         self.rebuild = rebuild_command(self.path, self.manifest.corpus.paths)
-        if self.manifest.keywords != keyword_spec() and not any_keywords:
+        spec = keyword_spec()
+        if self.manifest.keywords != spec and not any_keywords:
+            built = self.manifest.keywords
+            differ = [k for k in sorted(set(spec) | set(built)) if built.get(k) != spec.get(k)]
             raise IndexMismatch(
                 f"{self.path} was built with another keyword tokenizer (terms version "
-                f"{self.manifest.keywords.get('terms_version')}, this code uses {keyword_spec()['terms_version']}); "
-                f"rebuild with '{self.rebuild}'"
+                f"{self.manifest.keywords.get('terms_version')}, this code uses {spec['terms_version']}; "
+                f"differing: {', '.join(differ)}); rebuild with '{self.rebuild}'"
             )
         try:
             vector_class = store_class(self.manifest.vector_store)
