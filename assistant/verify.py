@@ -29,12 +29,13 @@ when every check passes; otherwise it is dropped with the first failing reason:
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -145,7 +146,7 @@ _DURATION = "".join(f"(?<!{w} )" for w in "within in for after than about over u
 # How often: "every 3 weeks", "every other day", "twice a week", "2 times daily", "weekly", "7.5 mg a day"
 # (not "within a year" or "for a week": durations).
 SCHEDULE_RE = re.compile(
-    rf"(?:(?P<times>\d+(?:-\d+)?) times? |(?P<word>once|twice|thrice) )?(?:"
+    rf"(?:(?<![\d.])(?P<times>\d+(?:-\d+)?) times? |(?P<word>once|twice|thrice) )?(?:"
     rf"every (?P<n>\d+(?:\.\d+)?(?:(?:-| to )\d+)?) (?P<nu>{_PERIOD})s?"
     rf"|every (?P<other1>other )?(?P<u1>{_PERIOD})"
     rf"|(?:{_DURATION}(?:a|an)|per|each) (?P<u2>{_PERIOD})"
@@ -175,7 +176,7 @@ _SCHEDULE_WORDS = (
 )
 
 
-@lru_cache(maxsize=8192)  # the same passage sentences are checked for every claim that cites them
+@functools.lru_cache(maxsize=8192)  # the same passage sentences are checked for every claim that cites them
 def normalise(text: str) -> str:
     """Unicode compatibility forms, one kind of dash, single spaces, lower case, American spelling, number
     words as digits, "2,300" as "2300" and ".25" as "0.25", units written out as their abbreviations."""
@@ -323,8 +324,11 @@ class _Figure:
     shown: str
 
 
-def _figures(text: str) -> list[_Figure]:
-    """The numbers and schedules of `text` (already `normalise`d); a number inside a schedule is the schedule's."""
+@functools.lru_cache(maxsize=1024)  # a cited sentence is read for each figure of each claim that cites it
+def _figures(text: str) -> tuple[tuple[_Figure, frozenset[str]], ...]:
+    """The numbers and schedules of `text` (already `normalise`d), each with its neighbours: the content terms
+    (numbers and units aside) next to it, what it is the number of. A number inside a schedule is the
+    schedule's."""
     timed = schedules(text)
     out = [_Figure("schedule", str(s), s.start, s.end, str(s)) for s in timed]
     out += [
@@ -332,14 +336,13 @@ def _figures(text: str) -> list[_Figure]:
         for q in quantities(text)
         if not any(s.start <= q.start < s.end for s in timed)
     ]
-    return sorted(out, key=lambda f: f.start)
+    return tuple((f, _neighbours(text, f)) for f in sorted(out, key=lambda f: f.start))
 
 
-def _neighbours(text: str, f: _Figure, width: int = 2) -> set[str]:
-    """Content terms (numbers and units aside) next to a number or schedule: what it is the number of."""
+def _neighbours(text: str, f: _Figure, width: int = 2) -> frozenset[str]:
     before = [t for t in content_terms(text[: f.start]) if not t[0].isdigit() and t not in _UNITS][-width:]
     after = [t for t in content_terms(text[f.end :]) if not t[0].isdigit() and t not in _UNITS][:width]
-    return set(before) | set(after)
+    return frozenset(before) | frozenset(after)
 
 
 # Where a figure's clause ends: "... 13 g/dl in males and in females ... 12 g/dl", "...; ...", "..., whereas ..."
@@ -827,18 +830,17 @@ class Verifier:
         # In its place: in a cited sentence that gives this value (or schedule), no other value of the unit stands
         # where the claim puts this one ("a loading dose of 6 mg/kg" where the passage loads with 4 mg/kg and
         # continues with 6 mg/kg; "checked twice a year" where twice a year is for another group).
-        for f in _figures(claim):
-            near = _neighbours(claim, f)
+        for f, near in _figures(claim):
             if not near:
                 continue
             best_rival: tuple[int, _Figure | None] = (-1, None)
             for sentence in sources:
-                theirs = [g for g in _figures(sentence) if g.kind == f.kind]
-                mine = [g for g in theirs if g.key == f.key]
+                theirs = [(g, around) for g, around in _figures(sentence) if g.kind == f.kind]
+                mine = [around for g, around in theirs if g.key == f.key]
                 if not mine:
                     continue
-                fit = max(len(near & _neighbours(sentence, g)) for g in mine)
-                rivals = [(len(near & _neighbours(sentence, g)), g) for g in theirs if g.key != f.key]
+                fit = max(len(near & around) for around in mine)
+                rivals = [(len(near & around), g) for g, around in theirs if g.key != f.key]
                 top = max(rivals, key=lambda r: r[0], default=(-1, None))
                 if top[0] <= fit:
                     break
@@ -891,8 +893,11 @@ class Verifier:
     def _named_drugs(self, text: str) -> list[str]:
         seq = term_sequence(text)
         named = [t for t in dict.fromkeys(seq) if drug_like(t)]
+        at: dict[str, list[int]] = {}
+        for i, t in enumerate(seq):
+            at.setdefault(t, []).append(i)
         for name in self.drug_names:
-            if any(tuple(seq[i : i + len(name)]) == name for i in range(len(seq) - len(name) + 1)):
+            if any(tuple(seq[i : i + len(name)]) == name for i in at.get(name[0], ())):
                 named.append(" ".join(name))
         # a name inside a longer one named too ("trastuzumab" in "trastuzumab deruxtecan") is not named again
         return [n for n in dict.fromkeys(named) if not any(n != m and f" {n} " in f" {m} " for m in named)]
@@ -985,16 +990,36 @@ class Verifier:
         """The clause of `sentence` (or the fewest adjacent clauses) holding at least half of the part's terms,
         the most of them; None when no run of clauses does."""
         terms = _terms(part)
+        total = sum(self.weights.idf(t) for t in terms)
+        if not total:
+            return None
         # alternatives ("no earlier tamoxifen or it was stopped") are never joined: a claim may restate one
         groups = [[c for c in _CLAUSE_RE.split(g) if c and c.strip()] or [g] for g in _ALTERNATIVE.split(sentence)]
-        for size in range(1, max(len(g) for g in groups) + 1):
-            runs = [" ".join(g[i : i + size]) for g in groups for i in range(len(g) - size + 1)]
-            if not runs:
+        # Each clause as the set of the part's terms it holds, a bit each: a run holds their union, grown a
+        # clause at a time and never longer than the shortest run found, so a sentence of hundreds of clauses
+        # is not a hang.
+        bits = [[sum(1 << k for k, t in enumerate(terms) if matches(t, _terms(c))) for c in g] for g in groups]
+        weight: dict[int, float] = {}
+
+        def share(mask: int) -> float:
+            if mask not in weight:
+                weight[mask] = sum(self.weights.idf(t) for k, t in enumerate(terms) if mask >> k & 1) / total
+            return weight[mask]
+
+        found: tuple[int, float, str] | None = None  # (clauses, share, text) of the best run so far
+        for g, b in zip(groups, bits, strict=True):
+            if share(functools.reduce(operator.or_, b, 0)) < 0.5:  # no run of this group reaches half
                 continue
-            share, match = max(((self.weights.coverage(terms, _terms(r)), r) for r in runs), key=lambda x: x[0])
-            if share >= 0.5:
-                return match
-        return None
+            for i in range(len(b)):
+                mask = 0
+                for j in range(i, min(len(b), i + (found[0] if found else len(b)))):
+                    mask |= b[j]
+                    s = share(mask)
+                    if s >= 0.5:
+                        if found is None or j - i + 1 < found[0] or s > found[1]:
+                            found = (j - i + 1, s, " ".join(g[i : j + 1]))
+                        break
+        return found[2] if found else None
 
     def _embed(self, texts: Sequence[str]) -> None:
         embed_into(self._vectors, texts, self.encode)

@@ -5,6 +5,7 @@ kind of perturbation caught against a real passage of the sample index; and the 
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -345,6 +346,28 @@ def test_a_full_vector_cache_never_loses_a_vector_still_in_use(embedder, monkeyp
     roomy = verdicts()
     monkeypatch.setattr(assistant.compose, "VECTOR_CACHE", 6)
     assert verdicts() == roomy
+
+
+def test_claims_built_to_be_slow_to_check_are_checked_in_seconds(verifier):
+    """A model's answer (or a passage planted in the corpus) can be shaped against the checks: a sentence of
+    hundreds of clauses against a claim of forty parts took 233 s, a 20,000-digit number 15 s, a claim
+    listing a hundred doses in another order 10 s. A check that slow is a hang to the clinician waiting."""
+    clauses = "Aspirin helps " + ", ".join(f"item{i} word{i}" for i in range(150)) + "."
+    alien = "Aspirin helps item1 word1, " + ", ".join(f"zebra{i} quokka{i}" for i in range(40)) + "."
+    doses = list(range(1, 101))
+    listed = "Doses used were " + ", ".join(f"drug level {n} mg" for n in doses) + "."
+    reordered = "Doses used were " + ", ".join(f"drug level {n} mg" for n in doses[::2] + doses[1::2]) + "."
+    digits = "Aspirin reduces the risk " + "1" * 20000 + " of stroke."
+    cases = [
+        ([clauses], alien, False),
+        ([listed], reordered, True),
+        (["Aspirin reduces the risk of stroke."], digits, False),
+    ]
+    for sentences, claim, kept in cases:
+        start = time.perf_counter()
+        (verdict,) = verifier.verify([(claim, (1,))], [passage(sentences)])
+        assert time.perf_counter() - start < 15, claim[:60]
+        assert verdict.kept is kept, verdict.detail
 
 
 def test_a_claim_may_merge_adjacent_sentences_but_not_far_ones(verifier):
