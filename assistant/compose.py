@@ -370,9 +370,25 @@ class ExtractiveComposer:
             ]
             # a status qualifies every part ("HER2-low MBC, is T-DXd an option?"): never set aside
             if not all(absent) and not any(t in compounds for t in unmentioned):
-                salient = {t: w for t, w in salient.items() if t not in unmentioned}
+                # the part set aside takes its own words with it: "what dexamethasone dose" asks for no dose
+                # of anything else
+                kept = {k for c, no in zip(clauses, absent, strict=True) if not no for k in _keys(c)}
+                aside = {k for c, no in zip(clauses, absent, strict=True) if no for k in _keys(c)}
+                salient = {
+                    t: w for t, w in salient.items() if t not in unmentioned and (t in kept or t.lower() not in aside)
+                }
                 unknown = [t for t in unknown if t not in unmentioned]
                 unknown_share, drug = 0.0, False
+                asked = asked & set(salient)
+        # A drug the corpus lacks offered as an alternative to one it has ("paclitaxel or docetaxel?"): the
+        # known one is answered, the other named.
+        alternative = [t for t in unknown if self._drug(request, t) and self._offered_with_known(request, t)]
+        if alternative:
+            unmentioned += alternative
+            salient = {t: w for t, w in salient.items() if t not in alternative}
+            unknown = [t for t in unknown if t not in alternative]
+            unknown_share = sum(salient.get(t, 0.0) for t in unknown) / own_weight if own_weight else 0.0
+            drug = any(self._drug(request, t) or t in compounds for t in unknown)
         if unknown and (unknown_share >= s.max_unknown or drug):
             names = _words_for(request.corrected, unknown)
             return self._abstain(
@@ -391,13 +407,23 @@ class ExtractiveComposer:
             self._known(request, t) or _frames(request, t) or t.isdigit() for t in content_terms(request.corrected)
         )
         for p in passages:
-            weighted, topics, aspects = self.coverage(request, salient, _terms(p), asked)
-            p.overlap = min(weighted, topics) if aspects else 0.0
-            lexical = weighted >= s.min_coverage and topics >= s.min_topics and aspects
-            close = p.dense >= s.min_dense or self._sentence_dense(request, p)
-            whole = plain and bool(salient) and p.overlap >= 1.0 and p.dense >= s.min_dense_whole
-            answers[p.chunk_id] = lexical and (close or whole)
+            answers[p.chunk_id], p.overlap = self._evidence(request, p, salient, asked, plain)
         evidence = [p for p in passages if answers[p.chunk_id]]
+        asked_in_full = salient
+        if not evidence and len(clauses) > 1:
+            # No passage holds a question of several parts ("when can chemo start? and should the last dose
+            # be before 35 weeks?"): the parts asked as questions that evidence answers on their own are
+            # answered, and the others named as not answered (below).
+            parts = [(c, {t: w for t, w in salient.items() if t.lower() in _keys(c)}) for c in clauses]
+            held = {
+                c: [p for p in passages if self._evidence(request, p, part, asked & set(part))[0]]
+                for c, part in parts
+                if _ASKS.search(c) and any(self._is_topic(request, t) for t in part)
+            }
+            if any(held.values()) and not all(held.get(c) for c, _ in parts):
+                evidence = [p for p in passages if any(p in e for e in held.values())]
+                salient = {t: w for c, part in parts if held.get(c) for t, w in part.items()}
+                asked = asked & set(salient)
         timing = _timing(request)
         if timing and evidence:
             # "how long ...?", "how often ...?": a passage answers only with a sentence that gives a time and
@@ -469,13 +495,17 @@ class ExtractiveComposer:
         # Named only when the corpus lacks the word altogether ("bisphosphonates vs denosumab"): a word the
         # corpus has in other words than the quoted sentences' would be a false "not addressed".
         missing = [t for t in salient if t not in GENERIC_ASPECTS and not self._known(request, t)] + unmentioned
-        names = _words_for(request.corrected, missing)
+        unanswered = self._unanswered(request, asked_in_full, clauses, evidence, asked)
+        # a word of a part named as not answered is not named again ("... do not mention reassure")
+        within = {k for c in unanswered for k in _keys(c)}
+        names = _words_for(request.corrected, [t for t in missing if t.lower() not in within])
         if names:
             claims.append((f"The indexed guidelines do not mention {_join(names)}.", None))
-        unanswered = self._unanswered(request, salient, clauses, evidence, asked)
         if unanswered:
             claims.append((f"The indexed guidelines do not answer {_join([f'“{c}”' for c in unanswered])}.", None))
-            names += [w for c in unanswered for w in _words_for(c, [t for t in content_terms(c) if t in salient])]
+            names += [
+                w for c in unanswered for w in _words_for(c, [t for t in content_terms(c) if t in asked_in_full])
+            ]
         return Answer(
             question=request.question,
             text=" ".join(f"{t} [{n}]" if n else t for t, n in claims),
@@ -607,6 +637,34 @@ class ExtractiveComposer:
 
     def _drug(self, request: Request, term: str) -> bool:
         return drug_like(term, request.vocabulary_terms)
+
+    def _offered_with_known(self, request: Request, term: str) -> bool:
+        """Whether the question offers `term` as an alternative ("paclitaxel or docetaxel?") to a drug the
+        corpus knows (not "X/Y" nor "X, Y": a combination as often as a choice)."""
+        tokens = re.findall(r"[\w+-]+", request.corrected.lower())
+        for i, w in enumerate(tokens):
+            if content_terms(w) != [term]:
+                continue
+            for j in (i - 2, i + 2):
+                if 0 <= j < len(tokens) and tokens[(i + j) // 2] == "or":
+                    other = content_terms(tokens[j])
+                    if other and self._known(request, other[0]) and self._drug(request, other[0]):
+                        return True
+        return False
+
+    def _evidence(
+        self, request: Request, p: Passage, salient: dict[str, float], asked: frozenset[str], plain: bool = False
+    ) -> tuple[bool, float]:
+        """Whether passage `p` is evidence for the question (or one part of it, `salient` then its terms):
+        it holds min_coverage of the terms, min_topics of the topics and every aspect asked, and is close
+        to the question in meaning, or holds every word of a `plain` question; and how much it holds."""
+        s = self.settings
+        weighted, topics, aspects = self.coverage(request, salient, _terms(p), asked)
+        overlap = min(weighted, topics) if aspects else 0.0
+        if not (weighted >= s.min_coverage and topics >= s.min_topics and aspects):
+            return False, overlap
+        whole = plain and bool(salient) and overlap >= 1.0 and p.dense >= s.min_dense_whole
+        return whole or p.dense >= s.min_dense or self._sentence_dense(request, p), overlap
 
     def _unanswered(
         self,
@@ -843,6 +901,15 @@ def _clauses(text: str) -> list[str]:
         else:
             out.append(part)
     return out
+
+
+# A part of a question that asks something ("stage III and pregnant: when can chemo start", "is RT
+# standard"), not one that sets the scene ("pregnant at 20 wks")
+_ASKS = re.compile(
+    r"\b(?:what|whats|what's|which|when|where|who|why|how)\b"
+    r"|^(?:\S+\s+){0,3}?(?:is|are|can|could|does|do|did|should|will|would|may|has|have)\b",
+    re.I,
+)
 
 
 def _named_subgroups(request: Request) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:

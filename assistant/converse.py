@@ -29,7 +29,8 @@ _CUE = re.compile(
 _NEW_TOPIC = re.compile(
     r"^\s*(different|diff|another|new|separate|unrelated|other|next)\s+(pt|patient|question|q|case|topic|query|one)\b"
     r"|^\s*(unrelated|separately|new question|changing the subject|on another note)\b"
-    r"|^\s*(switching|switch|moving on|moving|turning|changing)( over| now)? to\b",
+    r"|^\s*(switching|switch|moving on|moving|turning|changing)( over| now)? to\b"
+    r"|^\s*(switching|switch|changing)\s+(pts?|patients?|cases?|topics?|subjects?|gears)\b",
     re.I,
 )
 
@@ -37,7 +38,8 @@ _NEW_TOPIC = re.compile(
 # The part of those markers that leaves the patient, not only the topic ("switching to an AI" does not).
 _OTHER_PATIENT = re.compile(
     r"^\s*(different|diff|another|new|separate|unrelated|other|next)\s+(pt|patient|question|q|case)\b"
-    r"|^\s*(unrelated|separately|new question|changing the subject|on another note)\b",
+    r"|^\s*(unrelated|separately|new question|changing the subject|on another note)\b"
+    r"|^\s*(switching|switch|changing)\s+(pts?|patients?|cases?)\b",
     re.I,
 )
 

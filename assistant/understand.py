@@ -162,6 +162,9 @@ class Understanding:
                 continue  # an acronym as written ("ECOG", "ctDNA"): a name, not a misspelt word
             if self.known.get(stem(low), 0) > 0 or _common_english(low):
                 continue  # a real word ("live") is not a misspelling of a corpus word ("line")
+            base = stem(low)
+            if len(base) >= 5 and any(t.startswith(base) for t in self._by_initial.get(low[0], ())):
+                continue  # another form of a corpus word ("resecting" of "resection"), not "resulting" misspelt
             best = self._closest(low)
             # A much shorter match is a stem ("noticed" is indexed as "notic"): not a word to show or search.
             if best is not None and len(best) >= len(low) - 1:

@@ -5,6 +5,7 @@ import pytest
 
 HER2 = "What is the first-line treatment for HER2-positive metastatic breast cancer?"
 MBC = "metastatic-breast-cancer"
+PREGNANCY = "breast-cancer-pregnancy"
 
 
 def test_a_new_topic_mid_conversation_is_answered_as_asked(assistant):
@@ -168,6 +169,15 @@ def test_a_pronoun_points_at_the_drug_of_the_turn_before(assistant):
             "breastfeed",
             "After the first trimester, chemotherapy does not usually harm the fetus",
         ),
+        # a drug the corpus lacks offered as the alternative to one it has
+        ("first line for her2+ mbc, trastuzumab with paclitaxel or docetaxel?", "docetaxel", "given with paclitaxel"),
+        ("letrozole or fulvestrant 1L for postmenopausal HR+ mets?", "fulvestrant", "third-generation aromatase"),
+        # the part set aside takes its own words with it: no trastuzumab dose for "what dose of dexamethasone"
+        (
+            "bone mets: is radiotherapy used for palliation, and what dose of dexamethasone?",
+            "dexamethasone",
+            "Radiotherapy is a core palliative treatment",
+        ),
     ],
 )
 def test_a_question_of_two_parts_is_answered_in_the_part_covered_and_names_the_other(
@@ -176,6 +186,32 @@ def test_a_question_of_two_parts_is_answered_in_the_part_covered_and_names_the_o
     answer = assistant.ask(question, [], None)
     assert not answer.abstained and fact in answer.text
     assert missing in answer.missing and missing in answer.text.split("[1]")[-1]
+    assert "mg/kg" not in answer.text
+
+
+def test_a_part_no_passage_answers_is_named_and_the_other_part_answered(assistant):
+    """No passage holds both parts, so the question was refused whole; the part asked as a question that
+    evidence answers alone is answered, the other named as not answered."""
+    for question, part in (
+        (
+            "pregnant, late stage: when is chemo started? is the last dose given before 34 weeks?",
+            "is the last dose given before 34 weeks",
+        ),
+        (
+            "stage III and pregnant: when can chemo start? and should the last dose be given before 36 weeks?",
+            "should the last dose be given before 36 weeks",
+        ),
+    ):
+        answer = assistant.ask(question, [], PREGNANCY)
+        assert not answer.abstained
+        assert "neither of which should be given in the first 3 months of pregnancy" in answer.claims[0][0]
+        assert answer.claims[-1] == (f"The indexed guidelines do not answer “{part}”.", None)
+
+
+def test_a_part_that_only_sets_the_scene_is_not_answered_alone(assistant):
+    """"pregnant at 20 weeks" is no question of its own: the question is what the corpus does not say."""
+    answer = assistant.ask("pregnant at 20 weeks, can she have a PET-CT?", [], PREGNANCY)
+    assert answer.abstained
 
 
 @pytest.mark.parametrize(
@@ -402,6 +438,7 @@ def test_how_often_is_answered_by_the_schedule(assistant):
     [
         "different pt, a woman who never had kids - is that a risk?",
         "unrelated, a woman who never had kids: is that a risk?",
+        "switching pts: a woman who never had kids - is that a risk?",
     ],
 )
 def test_a_question_that_leaves_the_patient_is_answered_from_any_article_alike(assistant, question):
@@ -468,3 +505,11 @@ def test_a_dose_the_guidelines_do_not_give_is_never_confirmed(assistant):
     assert answer.missing == ["1 mg"]
     given = assistant.ask("trastuzumab 8 mg/kg loading then 6 mg/kg every 3 weeks?", [], MBC)
     assert not given.abstained and "8 mg/kg loading dose, then 6 mg/kg every 3 weeks" in given.text
+
+
+def test_another_form_of_a_corpus_word_is_not_corrected_to_a_different_word(assistant):
+    """"resecting" is not in the corpus, "resection" is: it was "corrected" to "resulting" and the question
+    answered with first-line treatment."""
+    answer = assistant.ask("is it worth resecting a single liver met?", [], MBC)
+    assert not any(e["adds"] == "resulting" for e in answer.understood["expansions"])
+    assert answer.claims[0][0].startswith("Resection of oligometastatic disease can be considered")
