@@ -439,11 +439,13 @@ class ExtractiveComposer:
                 )
             evidence = stated
         evidence = evidence[: s.max_passages]
-        unstated = _unstated_doses(request.corrected, evidence)
+        doses, shares = _unstated_figures(request.corrected, evidence)
+        unstated = doses + shares
         if evidence and unstated:
-            # "letrozole 2.5 mg daily, right?": a dose the evidence does not give is never confirmed by
-            # sentences about something else
-            text = f"The indexed guidelines do not give a dose of {_join(unstated)}."
+            # "letrozole 2.5 mg daily, right?", "do we hold it under 45%?": a dose or a cut-off the evidence
+            # does not give is never confirmed by sentences about something else
+            said = ([f"a dose of {_join(doses)}"] if doses else []) + shares
+            text = f"The indexed guidelines do not give {_join(said)}."
             return self._abstain(
                 request, passages, disclaimer, text, f"no evidence passage gives {_join(unstated)}", missing=unstated
             )
@@ -760,16 +762,18 @@ def embed_into(
     cache.update(zip(missing, encode(missing), strict=True))
 
 
-def _unstated_doses(question: str, evidence: Sequence[Passage]) -> list[str]:
-    """The doses the question states (a number with a dose unit, "600mg", "2.5 mg/kg") that no evidence
-    passage gives, read as the claim verifier reads numbers."""
+def _unstated_figures(question: str, evidence: Sequence[Passage]) -> tuple[list[str], list[str]]:
+    """The doses (a number with a dose unit, "600mg", "2.5 mg/kg") and cut-offs (a bounded percentage, "under
+    45%"; not a patient's value, "ER 5%") the question states that no evidence passage gives, read as the
+    claim verifier reads numbers."""
     from .verify import DOSE_UNITS, normalise, quantities
 
-    asked = [q for q in quantities(normalise(question)) if q.unit in DOSE_UNITS]
+    asked = [q for q in quantities(normalise(question)) if q.unit in DOSE_UNITS or q.unit == "%" and q.bound]
     if not asked:
-        return []
+        return [], []
     given = {(q.value, q.unit) for p in evidence for q in quantities(normalise(p.text))}
-    return [str(q) for q in asked if (q.value, q.unit) not in given]
+    unstated = [q for q in asked if (q.value, q.unit) not in given]
+    return [str(q) for q in unstated if q.unit != "%"], [f"{q.value}%" for q in unstated if q.unit == "%"]
 
 
 def _stated(text: str) -> set[str]:
@@ -809,7 +813,8 @@ def _keys(clause: str) -> set[str]:
 # while the status is not; the question is then about something the corpus does not say.
 _COMPOUND = re.compile(
     r"\b[A-Za-z][A-Za-z0-9/]*-(?:low|high|ultralow|mutant|mutated|amplified|deficient|proficient|null|wild-type)\b"
-    r"|\bCA[- ]?(?:\d+[-.]\d+|\d{3})\b",  # a tumour marker: "CA 15-3", "CA-125", "CA 27.29"
+    r"|\bCA[- ]?(?:\d+[-.]\d+|\d{3})\b"  # a tumour marker: "CA 15-3", "CA-125", "CA 27.29"
+    r"|\b(?-i:[A-Z][A-Za-z]{0,3})-\d{1,3}\b(?!-)",  # a marker or receptor as written: "Ki-67", "IL-6", "PD-1"
     re.I,
 )
 
@@ -818,10 +823,13 @@ def _compounds(question: str, passages: Sequence[Passage]) -> list[str]:
     """Status compounds of the question that no retrieved passage states (hyphen or space between)."""
     out = []
     texts = [re.sub(r"[\s-]+", " ", p.text.lower()) for p in passages]
+    joined = [t.replace(" ", "") for t in texts]
     for m in _COMPOUND.finditer(question):
         phrase = re.sub(r"[\s-]+", " ", m.group().lower())
-        if not any(phrase in t for t in texts) and m.group() not in out:
-            out.append(m.group())
+        # "HER-2" is the passages' "HER2"
+        if not any(phrase in t for t in texts) and not any(phrase.replace(" ", "") in t for t in joined):
+            if m.group() not in out:
+                out.append(m.group())
     return out
 
 

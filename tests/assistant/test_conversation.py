@@ -507,6 +507,25 @@ def test_a_dose_the_guidelines_do_not_give_is_never_confirmed(assistant):
     assert not given.abstained and "8 mg/kg loading dose, then 6 mg/kg every 3 weeks" in given.text
 
 
+def test_a_cut_off_the_guidelines_do_not_give_is_never_confirmed_but_a_patients_value_is_read(assistant):
+    """"do we stop it below 50%?" was answered with the cardiac monitoring sentence, which gives no figure: a
+    cut-off the evidence does not give is a refusal naming it. A patient's value ("ER 3%") is no cut-off:
+    the ER-low sentence answers it."""
+    answer = assistant.ask("herceptin and LVEF: do we stop it below 50%?", [], MBC)
+    assert answer.abstained and answer.text == "The indexed guidelines do not give 50%."
+    value = assistant.ask("ER 3% on the biopsy - is endocrine therapy worth it?", [], MBC)
+    assert not value.abstained and value.claims[0][0].startswith("ER-low tumours (1-9% of cells positive)")
+
+
+def test_a_marker_written_with_a_hyphen_is_a_name_the_corpus_must_hold(assistant):
+    """"Ki-67" read as the words "ki" and "67" was answered with the biopsy sentences; "HER-2" is the
+    corpus's HER2."""
+    answer = assistant.ask("does a high Ki-67 change first-line therapy in HR+ mets?", [], MBC)
+    assert answer.abstained and answer.text == "The indexed guidelines do not mention Ki-67."
+    her2 = assistant.ask("HER-2 positive mbc, what is first line?", [], MBC)
+    assert not her2.abstained and "trastuzumab given with paclitaxel" in her2.claims[0][0]
+
+
 def test_another_form_of_a_corpus_word_is_not_corrected_to_a_different_word(assistant):
     """"resecting" is not in the corpus, "resection" is: it was "corrected" to "resulting" and the question
     answered with first-line treatment."""
