@@ -72,6 +72,8 @@ HEAD_WORDS = frozenset(content_terms("tumour tumours tumor tumors cancer cancers
 SPECIFIC_ASPECTS = frozenset(
     content_terms("dose doses dosing dosage schedule duration interval frequency years months weeks cutoff")
 )
+_DOSE_GIVEN = re.compile(r"\d\s*(?:mg|mcg|µg|g|ml|units?|iu)(?:/(?:kg|m2|m²|day|d))?\b", re.I)
+_DOSING = frozenset(content_terms("dose doses dosing dosage schedule"))  # what only a named drug has
 ASKED_BY_WH = frozenset(content_terms("age"))  # "what age ...?" wants an age
 # "Which drugs ...?" is answered by a passage naming drugs, not the word: any drug or class the vocabulary
 # names covers these words.
@@ -368,27 +370,29 @@ class ExtractiveComposer:
             unmentioned = [
                 t for c, no in zip(clauses, absent, strict=True) if no for t in unknown if t.lower() in _keys(c)
             ]
-            # a status qualifies every part ("HER2-low MBC, is T-DXd an option?"): never set aside
-            if not all(absent) and not any(t in compounds for t in unmentioned):
+            # a status qualifies every part ("HER2-low MBC, is T-DXd an option?"): never set aside; nor a drug
+            # whose dose is asked when no other drug is named ("started capecitabine, what dose?")
+            kept_keys = {k for c, no in zip(clauses, absent, strict=True) if not no for k in _keys(c)}
+            dosed = bool(asked & _DOSING & kept_keys) and any(self._drug(request, t) for t in unmentioned)
+            named_drug = any(self._drug(request, t) for t in salient if t not in unmentioned and t in kept_keys)
+            if not all(absent) and not any(t in compounds for t in unmentioned) and (named_drug or not dosed):
                 # the part set aside takes its own words with it: "what dexamethasone dose" asks for no dose
                 # of anything else
                 kept = {k for c, no in zip(clauses, absent, strict=True) if not no for k in _keys(c)}
                 aside = {k for c, no in zip(clauses, absent, strict=True) if no for k in _keys(c)}
-                salient = {
+                rest = {
                     t: w for t, w in salient.items() if t not in unmentioned and (t in kept or t.lower() not in aside)
                 }
+                # ... when what is left names a subject of its own: "bone mets: bisphosphonate or denosumab, what
+                # dose?" is not "what dose?", nor "is PET-CT used? and is it safe in pregnancy?" about pregnancy
+                own = not any(_POINTS_BACK.search(c) for c, no in zip(clauses, absent, strict=True) if not no)
+                if own and any(self._is_topic(request, t) for t in rest):
+                    salient = rest
+                else:
+                    salient = {t: w for t, w in salient.items() if t not in unmentioned}
                 unknown = [t for t in unknown if t not in unmentioned]
                 unknown_share, drug = 0.0, False
                 asked = asked & set(salient)
-        # A drug the corpus lacks offered as an alternative to one it has ("paclitaxel or docetaxel?"): the
-        # known one is answered, the other named.
-        alternative = [t for t in unknown if self._drug(request, t) and self._offered_with_known(request, t)]
-        if alternative:
-            unmentioned += alternative
-            salient = {t: w for t, w in salient.items() if t not in alternative}
-            unknown = [t for t in unknown if t not in alternative]
-            unknown_share = sum(salient.get(t, 0.0) for t in unknown) / own_weight if own_weight else 0.0
-            drug = any(self._drug(request, t) or t in compounds for t in unknown)
         if unknown and (unknown_share >= s.max_unknown or drug):
             names = _words_for(request.corrected, unknown)
             return self._abstain(
@@ -418,7 +422,7 @@ class ExtractiveComposer:
             held = {
                 c: [p for p in passages if self._evidence(request, p, part, asked & set(part))[0]]
                 for c, part in parts
-                if _ASKS.search(c) and any(self._is_topic(request, t) for t in part)
+                if _ASKS.search(c) and not _POINTS_BACK.search(c) and any(self._is_topic(request, t) for t in part)
             }
             if any(held.values()) and not all(held.get(c) for c, _ in parts):
                 evidence = [p for p in passages if any(p in e for e in held.values())]
@@ -480,6 +484,18 @@ class ExtractiveComposer:
         if not chosen:  # every sentence was a heading fragment or about the other subgroup
             return self._abstain(
                 request, passages, disclaimer, NOT_COVERED, "the evidence speaks only of another subgroup"
+            )
+        dose_of = self._dosed(request, salient)
+        if dose_of and not any(_DOSE_GIVEN.search(c.text) for c in chosen):
+            # "chemo, what dose?": sentences about the drug that give no dose are no answer
+            names = _words_for(request.corrected, dose_of)
+            return self._abstain(
+                request,
+                passages,
+                disclaimer,
+                f"The indexed guidelines do not give a dose of {_join(names)}.",
+                "no evidence sentence gives a dose of what is asked about",
+                missing=names,
             )
         numbers: dict[str, int] = {}
         used: dict[str, list[UsedSentence]] = {}
@@ -548,6 +564,7 @@ class ExtractiveComposer:
         cap = 0.5 * sum(weight.values())
         named = _named_subgroups(request)
         beyond = _beyond(request)
+        drugs = self._dosed(request, salient)
         candidates: list[_Candidate] = []
         for rank, p in enumerate(evidence):
             heading = content_terms(" ".join(p.section[1:]))
@@ -560,6 +577,8 @@ class ExtractiveComposer:
                 if timing and not self._gives(request, salient, timing, text):
                     continue  # "how long ...?" is answered by a sentence giving a time of what is asked about
                 said = content_terms(text)
+                if drugs and _DOSE_GIVEN.search(text) and not any(self._covered(request, t, said) for t in drugs):
+                    continue  # "what dose of chemo?" is not answered by the dose of another drug
                 have = said + heading
                 own = sum(weight[t] * self._held(request, t, have) for t in asked)
                 context = 0.5 * sum(self.weights.idf(t) for t in borrowed if matches(t, have))
@@ -612,6 +631,14 @@ class ExtractiveComposer:
         lead = chosen[0]
         return [lead, *sorted((c for c in chosen if c is not lead), key=lambda c: (c.rank, c.position))]
 
+    def _dosed(self, request: Request, salient: dict[str, float]) -> list[str]:
+        """The drugs (and classes) a question asking for a dose names: a dose is given only for them."""
+        if not set(salient) & _DOSING:
+            return []
+        # by name, or by what the vocabulary says it is ("herceptin" = trastuzumab; not "HER2+", which names
+        # a drug class's target)
+        return [t for t in salient if any(drug_like(x) for alt in self._alternatives(request, t) for x in alt)]
+
     def _gives(self, request: Request, salient: dict[str, float], timing: Sequence[str], text: str) -> bool:
         """The sentence gives every time asked and speaks of something the question names."""
         if not all(_TIMING[k][1].search(text) for k in timing):
@@ -639,20 +666,6 @@ class ExtractiveComposer:
 
     def _drug(self, request: Request, term: str) -> bool:
         return drug_like(term, request.vocabulary_terms)
-
-    def _offered_with_known(self, request: Request, term: str) -> bool:
-        """Whether the question offers `term` as an alternative ("paclitaxel or docetaxel?") to a drug the
-        corpus knows (not "X/Y" nor "X, Y": a combination as often as a choice)."""
-        tokens = re.findall(r"[\w+-]+", request.corrected.lower())
-        for i, w in enumerate(tokens):
-            if content_terms(w) != [term]:
-                continue
-            for j in (i - 2, i + 2):
-                if 0 <= j < len(tokens) and tokens[(i + j) // 2] == "or":
-                    other = content_terms(tokens[j])
-                    if other and self._known(request, other[0]) and self._drug(request, other[0]):
-                        return True
-        return False
 
     def _evidence(
         self, request: Request, p: Passage, salient: dict[str, float], asked: frozenset[str], plain: bool = False
@@ -895,7 +908,7 @@ _CLAUSE = re.compile(
 
 # A part that points back and says nothing specific of its own ("..., does that change anything?") asks
 # about the part before it: it is not a question of its own.
-_POINTS_BACK = re.compile(r"\b(that|this|it|these|those)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(that|this|it|its|these|those|they|them|their)\b", re.I)
 _VAGUE = frozenset(content_terms("change changes changed difference differ matter matters affect affects anything"))
 
 

@@ -30,7 +30,7 @@ _NEW_TOPIC = re.compile(
     r"^\s*(different|diff|another|new|separate|unrelated|other|next)\s+(pt|patient|question|q|case|topic|query|one)\b"
     r"|^\s*(unrelated|separately|new question|changing the subject|on another note)\b"
     r"|^\s*(switching|switch|moving on|moving|turning|changing)( over| now)? to\b"
-    r"|^\s*(switching|switch|changing)\s+(pts?|patients?|cases?|topics?|subjects?|gears)\b",
+    r"|^\s*(switching|switch)\s+(pts?|patients?|cases?|topics?|subjects?|gears)\b",
     re.I,
 )
 
@@ -39,7 +39,7 @@ _NEW_TOPIC = re.compile(
 _OTHER_PATIENT = re.compile(
     r"^\s*(different|diff|another|new|separate|unrelated|other|next)\s+(pt|patient|question|q|case)\b"
     r"|^\s*(unrelated|separately|new question|changing the subject|on another note)\b"
-    r"|^\s*(switching|switch|changing)\s+(pts?|patients?|cases?)\b",
+    r"|^\s*(switching|switch)\s+(pts?|patients?|cases?)\b",
     re.I,
 )
 

@@ -169,9 +169,6 @@ def test_a_pronoun_points_at_the_drug_of_the_turn_before(assistant):
             "breastfeed",
             "After the first trimester, chemotherapy does not usually harm the fetus",
         ),
-        # a drug the corpus lacks offered as the alternative to one it has
-        ("first line for her2+ mbc, trastuzumab with paclitaxel or docetaxel?", "docetaxel", "given with paclitaxel"),
-        ("letrozole or fulvestrant 1L for postmenopausal HR+ mets?", "fulvestrant", "third-generation aromatase"),
         # the part set aside takes its own words with it: no trastuzumab dose for "what dose of dexamethasone"
         (
             "bone mets: is radiotherapy used for palliation, and what dose of dexamethasone?",
@@ -208,10 +205,34 @@ def test_a_part_no_passage_answers_is_named_and_the_other_part_answered(assistan
         assert answer.claims[-1] == (f"The indexed guidelines do not answer “{part}”.", None)
 
 
-def test_a_part_that_only_sets_the_scene_is_not_answered_alone(assistant):
-    """"pregnant at 20 weeks" is no question of its own: the question is what the corpus does not say."""
-    answer = assistant.ask("pregnant at 20 weeks, can she have a PET-CT?", [], PREGNANCY)
-    assert answer.abstained
+@pytest.mark.parametrize(
+    "question, article",
+    [
+        # a scene set, not a question of its own: the question is what the corpus does not say
+        ("pregnant at 20 weeks, can she have a PET-CT?", PREGNANCY),
+        # "it" is the PET-CT: the pregnancy sentences do not answer "is it safe in pregnancy"
+        ("is PET-CT used for staging? and is it safe in pregnancy?", MBC),
+        # what is left once the part naming denosumab is set aside is "what dose?" of nothing
+        ("bone mets: bisphosphonate or denosumab, what dose?", MBC),
+        # the drug the corpus lacks is the one whose dose is asked
+        ("started capecitabine for TNBC mets, what dose?", MBC),
+        # the alternative the corpus lacks is what is asked after progression, not the first-line drug it has
+        ("progressed on anastrozole, next: exemestane or everolimus?", MBC),
+    ],
+)
+def test_a_part_the_corpus_does_not_answer_is_never_answered_with_another_subject(assistant, question, article):
+    """Found by a break-it session: each was answered with trastuzumab doses or pregnancy sentences."""
+    answer = assistant.ask(question, [], article)
+    assert answer.abstained, answer.text
+    assert "mg/kg" not in answer.text
+
+
+def test_a_dose_is_given_only_for_the_drug_asked_about(assistant):
+    """"what dose?" of a drug or class the corpus names without a dose: another drug's dose is no answer."""
+    answer = assistant.ask("TNBC mets: chemo or sacituzumab, what dose?", [], MBC)
+    assert answer.abstained and answer.text.startswith("The indexed guidelines do not give a dose of")
+    given = assistant.ask("her2+ mets: herceptin loading dose?", [], MBC)
+    assert not given.abstained and "8 mg/kg loading dose" in given.text
 
 
 @pytest.mark.parametrize(

@@ -142,17 +142,17 @@ def test_near_duplicate_sentences_are_quoted_once():
 
 
 def test_max_passages_caps_the_passages_an_answer_draws_from():
-    passages = [passage(i, [f"Trastuzumab dose guidance number {i} applies."]) for i in range(6)]
+    passages = [passage(i, [f"Trastuzumab cardiac guidance number {i} applies."]) for i in range(6)]
     for cap in (1, 2, 4):
         answer = ExtractiveComposer(WEIGHTS, AnswerSettings(max_sentences=10, max_passages=cap)).compose(
-            request("trastuzumab dose guidance"), passages, "disclaimer"
+            request("trastuzumab cardiac guidance"), passages, "disclaimer"
         )
         assert len(answer.citations) == cap
         assert {c.passage.row for c in answer.citations} == set(range(cap))
 
 
 def test_max_sentences_caps_the_answer():
-    passages = [passage(0, [f"Trastuzumab dose guidance point {i} applies." for i in range(8)])]
+    passages = [passage(0, [f"Trastuzumab dose guidance point {i} gives {i + 1} mg/kg." for i in range(8)])]
     answer = ExtractiveComposer(WEIGHTS, AnswerSettings(max_sentences=3)).compose(
         request("trastuzumab dose guidance"), passages, "disclaimer"
     )
@@ -160,7 +160,7 @@ def test_max_sentences_caps_the_answer():
 
 
 def test_weak_evidence_abstains_and_the_thresholds_decide():
-    weak = [passage(0, ["Trastuzumab dose guidance applies."], dense=0.1)]
+    weak = [passage(0, ["Trastuzumab dose guidance gives 2 mg/kg."], dense=0.1)]
     s = AnswerSettings()
     assert ExtractiveComposer(WEIGHTS, s).compose(request("trastuzumab dose"), weak, "d").abstained
     lenient = replace(s, min_dense=0.05)

@@ -41,7 +41,7 @@ def test_split_is_sha1_of_the_id_mod_10():
 
 
 def test_unknown_split_is_refused():
-    with pytest.raises(GuidelineQAError, match="split must be one of all, tune, test, dev, dev2, dev3, got 'train'"):
+    with pytest.raises(GuidelineQAError, match="split must be one of all, tune, test, dev, dev2, dev3, dev4, got 'train'"):
         select_split(dataset(), "train")
 
 
