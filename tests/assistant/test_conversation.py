@@ -132,6 +132,23 @@ def test_a_lay_word_finds_the_clinical_one(assistant):
     assert not answer.abstained and "orchiectomy" in answer.text.split("[1]")[0]
 
 
+@pytest.mark.parametrize(
+    "question, history, lead",
+    [
+        # "stops working" is resistance: it was answered with trastuzumab's cardiac monitoring ("stop")
+        (
+            "what if that stops working?",
+            ["postmenopausal ER+ HER2- MBC, first line endocrine?"],
+            "Endocrine resistance: move to chemotherapy",
+        ),
+        ("her mum asks if a bone drip would ease the pain", [], "Bisphosphonates treat hypercalcaemia"),
+    ],
+)
+def test_a_lay_phrase_finds_what_the_guideline_calls_it(assistant, question, history, lead):
+    answer = assistant.ask(question, history, MBC)
+    assert not answer.abstained and answer.claims[0][0].startswith(lead)
+
+
 def test_a_patient_pronoun_does_not_tie_a_new_topic_to_the_last_one(assistant):
     history = ["mantle radiation as a teen - when does her risk go up"]
     answer = assistant.ask("would thermography work for her?", history, "breast-cancer-risk-prevention")
