@@ -133,19 +133,27 @@ def test_a_lay_word_finds_the_clinical_one(assistant):
 
 
 @pytest.mark.parametrize(
-    "question, history, lead",
+    "question, history, article, lead",
     [
         # "stops working" is resistance: it was answered with trastuzumab's cardiac monitoring ("stop")
         (
             "what if that stops working?",
             ["postmenopausal ER+ HER2- MBC, first line endocrine?"],
+            MBC,
             "Endocrine resistance: move to chemotherapy",
         ),
-        ("her mum asks if a bone drip would ease the pain", [], "Bisphosphonates treat hypercalcaemia"),
+        ("her mum asks if a bone drip would ease the pain", [], MBC, "Bisphosphonates treat hypercalcaemia"),
+        # "hormone tx" is the pregnancy article's "hormone therapy", not the metastatic article's ER-low sentence
+        (
+            "early stage, 24 wks pregnant, had her mastectomy - ok to start hormone tx?",
+            [],
+            PREGNANCY,
+            "For early-stage disease, radiation therapy and hormone therapy given after surgery are deferred",
+        ),
     ],
 )
-def test_a_lay_phrase_finds_what_the_guideline_calls_it(assistant, question, history, lead):
-    answer = assistant.ask(question, history, MBC)
+def test_a_lay_phrase_finds_what_the_guideline_calls_it(assistant, question, history, article, lead):
+    answer = assistant.ask(question, history, article)
     assert not answer.abstained and answer.claims[0][0].startswith(lead)
 
 
