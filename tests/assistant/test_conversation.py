@@ -393,6 +393,20 @@ def test_clipped_menopausal_status_reads_as_the_status(assistant):
 
 
 @pytest.mark.parametrize(
+    "question, lead",
+    [
+        ("41 and still menstruating, HR+ HER2- mets: is an AI enough?", "Premenopausal women:"),
+        ("her periods stopped 3 yrs ago, HR+ HER2- mets - first line?", "First-line treatment for postmenopausal"),
+    ],
+)
+def test_menstrual_status_in_lay_words_reads_as_the_menopausal_status(assistant, question, lead):
+    """"still has periods" is premenopausal: the postmenopausal first-line sentence led, the subgroup asked
+    about came second."""
+    answer = assistant.ask(question, [], MBC)
+    assert not answer.abstained and answer.claims[0][0].startswith(lead)
+
+
+@pytest.mark.parametrize(
     "question, name",
     [
         ("does soy milk raise the risk", "soy milk"),
