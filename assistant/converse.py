@@ -15,7 +15,7 @@ then searched as asked, never diluted by earlier turns. docs/retrieval.md gives 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from indexer.terms import content_terms
@@ -54,6 +54,15 @@ _BACK_REFERENCE = re.compile(
     r"the same)\b",
     re.I,
 )
+
+
+def names_before_pointing(question: str, named: Callable[[str], bool]) -> bool:
+    """The question names what its pronoun points at before it ("on the OCP since 16, does that add
+    anything?"): a term `named` says is a subject (a topic, a drug, a word of the vocabulary)."""
+    m = _BACK_REFERENCE.search(question)
+    return m is not None and any(named(t) for t in content_terms(question[: m.start()]))
+
+
 # "she", "her", "he", "his" point at the patient, not at what was discussed: a question that names a topic
 # of its own ("is thermography an alternative for her?") starts it; one that does not continues.
 _PATIENT = re.compile(r"\b(she|he|her|him|his|hers|she's|he's)\b", re.I)

@@ -13,7 +13,7 @@ from indexer.settings import LLMSettings, Settings
 from indexer.terms import content_terms
 
 from .compose import Composer, make_composer
-from .converse import Resolution, resolve_conversation, topic_vocabulary
+from .converse import Resolution, names_before_pointing, resolve_conversation, topic_vocabulary
 from .errors import QuestionRejected, UnknownArticle
 from .index import SearchIndex
 from .render import section_question
@@ -188,14 +188,17 @@ class Assistant:
                 query_vector = None  # the caller's vector embeds the query before rewriting
         found = self.retriever.search(resolution.query, article=article, query_vector=query_vector)
         t = time.perf_counter()
+        alternatives = understood.alternatives()
         request = Request(
             question=question,
             corrected=understood.corrected,
             text=understood.text,
             query=resolution.query,
-            alternatives=understood.alternatives(),
+            alternatives=alternatives,
             borrowed_topics=tuple(b for b in resolution.borrowed if b in self.topics),
-            refers_back=resolution.reason == "pronoun",
+            # "does that add anything?" points back, unless the question named "that" itself first
+            refers_back=resolution.reason == "pronoun"
+            and not names_before_pointing(understood.corrected, lambda t: t in self.topics or t in alternatives),
             subject=resolution.subject,
             context=tuple(u.text for u in earlier[-turns:]) if resolution.followup and turns else (),
             topics=self.topics,

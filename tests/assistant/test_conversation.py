@@ -6,6 +6,7 @@ import pytest
 HER2 = "What is the first-line treatment for HER2-positive metastatic breast cancer?"
 MBC = "metastatic-breast-cancer"
 PREGNANCY = "breast-cancer-pregnancy"
+RISK = "breast-cancer-risk-prevention"
 
 
 def test_a_new_topic_mid_conversation_is_answered_as_asked(assistant):
@@ -148,6 +149,22 @@ def test_a_lay_word_finds_the_clinical_one(assistant):
 def test_a_lay_phrase_finds_what_the_guideline_calls_it(assistant, question, history, article, lead):
     answer = assistant.ask(question, history, article)
     assert not answer.abstained and answer.claims[0][0].startswith(lead)
+
+
+def test_a_pronoun_pointing_at_what_the_question_itself_named_needs_no_earlier_subject(assistant):
+    """"that" is the OCP, named in the same question: the evidence need not speak of the MRI screening asked
+    about before (it was refused: "do not cover this question")."""
+    answer = assistant.ask(
+        "she's taken the OCP since her teens - does that raise her risk?", ["MRI screening from what age?"], RISK
+    )
+    assert not answer.abstained and "oral contraceptives" in answer.claims[0][0]
+
+
+def test_keeping_the_breast_is_breast_conserving_surgery(assistant):
+    history = ["28F, 16 wks pregnant, stage I - which operation?"]
+    answer = assistant.ask("she wants to keep her breast", history, PREGNANCY)
+    assert not answer.abstained
+    assert "breast-conserving surgery with radiation delayed until after the birth" in answer.claims[0][0]
 
 
 def test_shorthand_for_hormone_therapy_finds_the_open_articles_sentence(assistant):
