@@ -72,7 +72,6 @@ HEAD_WORDS = frozenset(content_terms("tumour tumours tumor tumors cancer cancers
 SPECIFIC_ASPECTS = frozenset(
     content_terms("dose doses dosing dosage schedule duration interval frequency years months weeks cutoff")
 )
-_DOSE_GIVEN = re.compile(r"\d\s*(?:mg|mcg|µg|g|ml|units?|iu)(?:/(?:kg|m2|m²|day|d))?\b", re.I)
 _DOSING = frozenset(content_terms("dose doses dosing dosage schedule"))  # what only a named drug has
 ASKED_BY_WH = frozenset(content_terms("age"))  # "what age ...?" wants an age
 # "Which drugs ...?" is answered by a passage naming drugs, not the word: any drug or class the vocabulary
@@ -378,10 +377,11 @@ class ExtractiveComposer:
             if not all(absent) and not any(t in compounds for t in unmentioned) and (named_drug or not dosed):
                 # the part set aside takes its own words with it: "what dexamethasone dose" asks for no dose
                 # of anything else
-                kept = {k for c, no in zip(clauses, absent, strict=True) if not no for k in _keys(c)}
                 aside = {k for c, no in zip(clauses, absent, strict=True) if no for k in _keys(c)}
                 rest = {
-                    t: w for t, w in salient.items() if t not in unmentioned and (t in kept or t.lower() not in aside)
+                    t: w
+                    for t, w in salient.items()
+                    if t not in unmentioned and (t in kept_keys or t.lower() not in aside)
                 }
                 # ... when what is left names a subject of its own: "bone mets: bisphosphonate or denosumab, what
                 # dose?" is not "what dose?", nor "is PET-CT used? and is it safe in pregnancy?" about pregnancy
@@ -486,7 +486,7 @@ class ExtractiveComposer:
                 request, passages, disclaimer, NOT_COVERED, "the evidence speaks only of another subgroup"
             )
         dose_of = self._dosed(request, salient)
-        if dose_of and not any(_DOSE_GIVEN.search(c.text) for c in chosen):
+        if dose_of and not any(_gives_dose(c.text) for c in chosen):
             # "chemo, what dose?": sentences about the drug that give no dose are no answer
             names = _words_for(request.corrected, dose_of)
             return self._abstain(
@@ -577,7 +577,7 @@ class ExtractiveComposer:
                 if timing and not self._gives(request, salient, timing, text):
                     continue  # "how long ...?" is answered by a sentence giving a time of what is asked about
                 said = content_terms(text)
-                if drugs and _DOSE_GIVEN.search(text) and not any(self._covered(request, t, said) for t in drugs):
+                if drugs and _gives_dose(text) and not any(self._covered(request, t, said) for t in drugs):
                     continue  # "what dose of chemo?" is not answered by the dose of another drug
                 have = said + heading
                 own = sum(weight[t] * self._held(request, t, have) for t in asked)
@@ -787,6 +787,13 @@ def _unstated_figures(question: str, evidence: Sequence[Passage]) -> tuple[list[
     given = {(q.value, q.unit) for p in evidence for q in quantities(normalise(p.text))}
     unstated = [q for q in asked if (q.value, q.unit) not in given]
     return [str(q) for q in unstated if q.unit != "%"], [f"{q.value}%" for q in unstated if q.unit == "%"]
+
+
+def _gives_dose(text: str) -> bool:
+    """A number with a dose unit, read as the claim verifier reads numbers."""
+    from .verify import DOSE_UNITS, normalise, quantities
+
+    return any(q.unit in DOSE_UNITS for q in quantities(normalise(text)))
 
 
 def _stated(text: str) -> set[str]:
