@@ -58,7 +58,8 @@ _BACK_REFERENCE = re.compile(
 
 def names_before_pointing(question: str, named: Callable[[str], bool]) -> bool:
     """The question names what its pronoun points at before it ("on the OCP since 16, does that add
-    anything?"): a term `named` says is a subject (a topic, a drug, a word of the vocabulary)."""
+    anything?"): a term `named` says is a subject (the pipeline's: a topic, or a word the vocabulary
+    expands)."""
     m = _BACK_REFERENCE.search(question)
     return m is not None and any(named(t) for t in content_terms(question[: m.start()]))
 
