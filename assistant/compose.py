@@ -480,12 +480,12 @@ class ExtractiveComposer:
                 missing=names,
             )
 
-        chosen = self._choose(request, evidence, salient, timing)
+        dose_of = self._dosed(request, salient)
+        chosen = self._choose(request, evidence, salient, timing, dose_of)
         if not chosen:  # every sentence was a heading fragment or about the other subgroup
             return self._abstain(
                 request, passages, disclaimer, NOT_COVERED, "the evidence speaks only of another subgroup"
             )
-        dose_of = self._dosed(request, salient)
         if dose_of and not any(_gives_dose(c.text) for c in chosen):
             # "chemo, what dose?": sentences about the drug that give no dose are no answer
             names = _words_for(request.corrected, dose_of)
@@ -546,10 +546,16 @@ class ExtractiveComposer:
         return weighted >= self.settings.min_coverage and topics >= self.settings.min_topics and aspects
 
     def _choose(
-        self, request: Request, evidence: list[Passage], salient: dict[str, float], timing: Sequence[str]
+        self,
+        request: Request,
+        evidence: list[Passage],
+        salient: dict[str, float],
+        timing: Sequence[str],
+        drugs: Sequence[str],
     ) -> list[_Candidate]:
         """The answer's sentences: best first, others only when nearly as good (see module docstring).
-        `salient` and `timing` are compose's: what the question asks about, and the times it asks for."""
+        `salient`, `timing` and `drugs` are compose's: what the question asks about, the times it asks for,
+        and the drugs whose dose it asks for."""
         s = self.settings
         asked = [t for t in content_terms(request.corrected) if not _frames(request, t)]
         # What a follow-up took from earlier turns; the question's own vocabulary expansions are not borrowed.
@@ -564,7 +570,6 @@ class ExtractiveComposer:
         cap = 0.5 * sum(weight.values())
         named = _named_subgroups(request)
         beyond = _beyond(request)
-        drugs = self._dosed(request, salient)
         candidates: list[_Candidate] = []
         for rank, p in enumerate(evidence):
             heading = content_terms(" ".join(p.section[1:]))

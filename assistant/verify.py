@@ -47,6 +47,7 @@ from indexer.vocabulary import Entry
 
 from .compose import SUBGROUPS, drug_like, embed_into
 from .types import Passage
+from .understand import COMMON_ZIPF
 
 if TYPE_CHECKING:
     from .index import SearchIndex
@@ -483,9 +484,6 @@ def _comparison(text: str) -> tuple[bool, str] | None:
     return (ways.pop(), against) if len(ways) == 1 and against else None
 
 
-RARE_ZIPF = 3.0  # a word rarer than this in English is a name (a drug, a disease), not a paraphrase
-
-
 def _other_ending(a: str, b: str) -> bool:
     """Whether two words sharing their start end in ways of their own ("-urea" and "-chloroquine"), rather
     than as forms of one word ("metastases" and "metastatic")."""
@@ -749,10 +747,12 @@ class Verifier:
         problem = self._population(scoped, of_group, unit.text)
         if problem:
             return self._fail(v, "population", problem)
-        problem = self._negation(parts, anchors)
+        # the clause of its anchor each part restates, read by both checks below
+        restated = [self._clause_of(p, a) for p, a in zip(parts, anchors, strict=True)]
+        problem = self._negation(parts, anchors, restated)
         if problem:
             return self._fail(v, "negation", problem)
-        problem = self._certainty(claim, parts, anchors, unit.text)
+        problem = self._certainty(claim, parts, restated, unit.text)
         if problem:
             return self._fail(v, "certainty", problem)
         if rest is None:
@@ -863,7 +863,7 @@ class Verifier:
         # nor a rare name the passage gives another ending: "hydroxyurea" for "hydroxychloroquine",
         # "chlorambucil" for "chloramphenicol" (a shared first seven letters is not the same name)
         for t in content_terms(claim):
-            if t in have or len(t) < 8 or zipf(t) >= RARE_ZIPF:
+            if t in have or len(t) < 8 or zipf(t) >= COMMON_ZIPF:  # a rarer word is a name (a drug, a disease)
                 continue
             like = next((h for h in have if h[:7] == t[:7] and len(h) >= 8 and _other_ending(t, h)), None)
             if like is not None:
@@ -926,13 +926,12 @@ class Verifier:
                         return f"“{clause.strip(' ,.;')}” gives the figure of another group than the cited sentence"
         return ""
 
-    def _negation(self, parts: list[str], anchors: list[str]) -> str:
+    def _negation(self, parts: list[str], anchors: list[str], restated: list[str | None]) -> str:
         """A part of the claim negated where the clause it restates is not, or the reverse. Negations are
         counted, not placed ("causes no early symptoms" and "does not cause early signs or symptoms" agree):
         each side's negations of something the other side mentions, less those both make of the same thing
         ("no visceral involvement" in both), must be both even or both odd."""
-        for part, anchor in zip(parts, anchors, strict=True):
-            match = self._clause_of(part, anchor)
+        for part, anchor, match in zip(parts, anchors, restated, strict=True):
             if match is None:
                 continue
             part_terms, anchor_terms = _negatable(part), _negatable(anchor)
@@ -974,14 +973,13 @@ class Verifier:
                 return True
         return False
 
-    def _certainty(self, claim: str, parts: list[str], anchors: list[str], rests_on: str) -> str:
+    def _certainty(self, claim: str, parts: list[str], restated: list[str | None], rests_on: str) -> str:
         """A claim more certain than its source: a word of certainty ("must", "always", "will", "required")
         where the sentences it rests on use none, or no hedge at all where a clause it restates hedges
         ("may", "can", "often", "some", "is being studied")."""
-        for part, anchor in zip(parts, anchors, strict=True):
+        for part, match in zip(parts, restated, strict=True):
             if _certain(part) and not _certain(rests_on, _PASSAGE_CERTAIN):
                 return f"“{part.strip(' ,.;')}” is stated more firmly than the cited sentences state it"
-            match = self._clause_of(part, anchor)
             if match is not None and _hedged(match) and not _hedged(claim):
                 return f"“{part.strip(' ,.;')}” drops the hedge of “{match.strip(' ,.;')}”"
         return ""
