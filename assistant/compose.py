@@ -53,7 +53,8 @@ QUESTION_WORDS = frozenset(
         something thing things kind sort way ways need needs want wants look looking like one ones go goes
         going away come comes take takes taking make makes happen happens work works matter matters worth
         reasonable fine likely different same else already still really actually mean means case diff incl
-        switching switch usually usual often typically typical commonly generally normally mostly sometimes"""
+        switching switch usually usual often typically typical commonly generally normally mostly sometimes
+        quite rather fairly somewhat slightly extremely bit fraction proportion percentage percent portion ratio"""
     )
 )
 # Aspects a question often leaves implied ("first-line for TNBC?"): they rank sentences but weigh little
@@ -64,7 +65,8 @@ GENERIC_ASPECTS = frozenset(
         """treatment treatments treat treated therapy therapies first second line lines option options use used
         given give recommended management manage best standard preferred role indicated indication
         patients patient women men people disease cancer tumour tumours tumor tumors approach choice choose
-        start started"""
+        start started modality modalities candidate candidates eligible eligibility qualify qualifies suitable
+        suitability comers"""
     )
 )
 GENERIC_WEIGHT = 0.25
@@ -254,6 +256,8 @@ class ExtractiveComposer:
             return True  # an acronym or a gene, test or score as written: "MRI", "RFA", "ctDNA", "PALB2"
         if re.search(rf"\b{re.escape(word)}[\s-]+{_INTAKE}\b", request.corrected, re.I):
             return True
+        if re.fullmatch(r"[a-z]-[a-z]{3,}", word.lower()):
+            return True  # a letter and a word name a thing: "x-ray", "c-section", "t-cell"
         if len(term) < 4:
             return False  # a short lower-case word ("zap", "pts") is chatter or shorthand, not a subject
         if _DRUG.search(term) or _DISEASE.search(term):
@@ -297,6 +301,8 @@ class ExtractiveComposer:
         ("tumour" names what every passage is about)."""
         if term in HEAD_WORDS:
             return False
+        if term in _acronyms(request.corrected) and self.weights.knows(term):
+            return True  # a test, marker or regimen written as an acronym ("PET-CT", "LVEF"): named, not a word
         return any(all(x in request.topics for x in alt) for alt in self._alternatives(request, term))
 
     def _weight(self, request: Request, term: str) -> float:
@@ -418,7 +424,9 @@ class ExtractiveComposer:
             # No passage holds a question of several parts ("when can chemo start? and should the last dose
             # be before 35 weeks?"): the parts asked as questions that evidence answers on their own are
             # answered, and the others named as not answered (below).
-            parts = [(c, {t: w for t, w in salient.items() if t.lower() in _keys(c)}) for c in clauses]
+            # a part setting the scene ("pregnant at 20 weeks, can she have a PET-CT?") qualifies every other
+            scene = {t: w for c in clauses if not _ASKS.search(c) for t, w in salient.items() if t.lower() in _keys(c)}
+            parts = [(c, {t: w for t, w in salient.items() if t.lower() in _keys(c)} | scene) for c in clauses]
             held = {
                 c: [p for p in passages if self._evidence(request, p, part, asked & set(part))[0]]
                 for c, part in parts
@@ -442,7 +450,11 @@ class ExtractiveComposer:
                     request, passages, disclaimer, text, f"no evidence sentence gives {nouns}", missing=names
                 )
             evidence = stated
-        evidence = evidence[: s.max_passages]
+        # A question naming a section's heading and nothing else (the app's suggestions) keeps that section
+        # among the evidence however far down it was retrieved, the open article's first (see _choose).
+        own_words = [t for t in content_terms(request.corrected) if not _frames(request, t)]
+        named = sorted((p for p in evidence if _names_section(own_words, p)), key=lambda p: not p.in_scope)[:1]
+        evidence = (named + [p for p in evidence if p not in named])[: s.max_passages]
         doses, shares = _unstated_figures(request.corrected, evidence)
         unstated = doses + shares
         if evidence and unstated:
@@ -791,7 +803,11 @@ def _unstated_figures(question: str, evidence: Sequence[Passage]) -> tuple[list[
         return [], []
     given = {(q.value, q.unit) for p in evidence for q in quantities(normalise(p.text))}
     unstated = [q for q in asked if (q.value, q.unit) not in given]
-    return [str(q) for q in unstated if q.unit != "%"], [f"{q.value}%" for q in unstated if q.unit == "%"]
+    shown = [f"{q.value} {_WRITTEN.get(q.unit, q.unit)}" for q in unstated if q.unit != "%"]
+    return shown, [f"{q.value}%" for q in unstated if q.unit == "%"]
+
+
+_WRITTEN = {"gy": "Gy", "iu": "IU"}  # units as guidelines write them, where the verifier reads them lower-case
 
 
 def _gives_dose(text: str) -> bool:
@@ -803,6 +819,14 @@ def _gives_dose(text: str) -> bool:
 
 def _stated(text: str) -> set[str]:
     return {t for m in _STATED.finditer(text) for t in content_terms(m.group())}
+
+
+@functools.lru_cache(maxsize=256)
+def _acronyms(text: str) -> frozenset[str]:
+    """The words `text` writes in capitals, three characters or more ("PET-CT", "LVEF"; not a status such
+    as "ER" or a stage's "IV", which qualify what is asked), each by its first term: one thing named."""
+    found = re.findall(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*\b", text)
+    return frozenset(terms[0] for w in found if len(w) >= 3 and (terms := content_terms(w)))
 
 
 def _names_section(asked: Sequence[str], passage: Passage) -> bool:

@@ -115,7 +115,7 @@ _UNITS = {
     "min": "minute", "months": "month", "month": "month", "years": "year", "year": "year", "cycles": "cycle",
     "cycle": "cycle", "times": "time", "time": "time",
 }
-DOSE_UNITS = frozenset("mg/kg mg/m2 mcg mg ng g ml iu unit".split())
+DOSE_UNITS = frozenset("mg/kg mg/m2 mcg mg ng g ml iu unit gy".split())  # gy: a radiation dose
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 # A number, or a range of two, with an optional unit right after it ("4 mg/kg", "20-40%", "every 3 weeks"); not
 # part of a name ("CDK4/6").

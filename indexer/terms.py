@@ -36,18 +36,36 @@ def stem(word: str) -> str:
     if len(word) > 4 and word.endswith(("ies", "ied")):  # "biopsies", "biopsied" -> "biopsy"
         return word[:-3] + "y"
     if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
+        return _verb_base(word[:-3])
     if len(word) > 5 and word.endswith("sses"):  # "masses", "classes" -> "mass", "class"
         return word[:-2]
     if len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
-        return word[:-2]
+        return _verb_base(word[:-2])
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
 
+_VOWELS = "aeiou"
+
+
+def _verb_base(rest: str) -> str:
+    """What is left of a verb once "-ing" or "-ed" is taken off, as its base form (Porter's step 1b): a
+    doubled last consonant is one ("stopping" -> "stop"), and a short stem ending consonant-vowel-consonant
+    had a final "e" ("staging" -> "stage", "dosed" -> "dose"; not "opened", whose stem is longer)."""
+    if len(rest) >= 3 and rest[-1] == rest[-2] and rest[-1] not in _VOWELS + "lsz":
+        return rest[:-1]
+    pattern = "".join(
+        "v" if c in _VOWELS or (c == "y" and i and rest[i - 1] not in _VOWELS) else "c" for i, c in enumerate(rest)
+    )
+    measure = pattern.lstrip("c").rstrip("v").count("vc")
+    if measure == 1 and pattern.endswith("cvc") and rest[-1] not in "wxy":
+        return rest + "e"
+    return rest
+
+
 # Bump when words(), STOPWORDS' role or stem() change what a term is: indexes built before are refused.
-TERMS_VERSION = 4
+TERMS_VERSION = 5
 # What the FTS5 table is told: terms are already lowercased and stemmed, so it only splits on spaces
 # ('.' and '/' are part of terms such as "2.5" and "mg/kg").
 FTS_TOKENIZER = "unicode61 tokenchars './'"

@@ -224,7 +224,7 @@ def test_a_follow_up_is_rewritten_only_when_the_rewrite_keeps_its_words(sample_i
     if model == "rewriter":
         assert answer.conversation["rewritten"] == answer.query == rewrite
     else:
-        assert answer.conversation["rewrite_refused"] == "the rewrite dropped the question's own words (loading dose)"
+        assert answer.conversation["rewrite_refused"] == "the rewrite dropped the question's own words (loading)"
         assert answer.query != "trastuzumab dosing" and "loading" in answer.query
     assert "4 mg/kg IV over 90 minutes" in answer.text and answer.composer == "extractive"
 

@@ -32,3 +32,19 @@ def test_forms_of_one_word_match(asked, written):
 )
 def test_a_compound_or_a_short_word_is_not_another_word(asked, written):
     assert not matches(content_terms(asked)[0], content_terms(written))
+
+
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("staging", "stage"),  # "staging for MBC?" and the guideline's "Stage with at least CT"
+        ("staged", "stage"),
+        ("dosing", "dose"),
+        ("timing", "time"),
+        ("stopping", "stop"),  # a doubled consonant is one
+        ("opened", "open"),  # a longer stem gets no "e"
+        ("screening", "screen"),
+    ],
+)
+def test_a_verb_form_is_its_base_word(typed, written):
+    assert content_terms(typed) == content_terms(written)
