@@ -658,7 +658,7 @@ class ExtractiveComposer:
 
     def _gives(self, request: Request, salient: dict[str, float], timing: Sequence[str], text: str) -> bool:
         """The sentence gives every time asked and speaks of something the question names."""
-        if not all(_TIMING[k][1].search(text) for k in timing):
+        if not all(_TIMING[k][1].search(text) or k in _occurrence(request.corrected, text) for k in timing):
             return False
         said = content_terms(text)
         about = {t: w for t, w in salient.items() if t not in GENERIC_ASPECTS}
@@ -914,6 +914,19 @@ _TIMING: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 TIMING_NOUNS = {"how long": "a duration", "how often": "an interval"}
+# "how often" of something that happens ("and brain, how often?" after "commonest site of spread") asks how
+# common it is, not for a schedule: unless someone does it ("how often do we repeat the echo?", "how often
+# to restage?"), a share given in per cent answers it.
+_DOING = re.compile(
+    r"\bhow often to\b|\b(?:we|you|i|should|repeat|check|give|scan|monitor|test|measure|follow|review|see|dose)\b",
+    re.I,
+)
+_SHARE = re.compile(r"\d\s*%")
+
+
+def _occurrence(question: str, text: str) -> tuple[str, ...]:
+    """("how often",) when the question asks how common something is and `text` gives a share of it."""
+    return ("how often",) if not _DOING.search(question) and _SHARE.search(text) else ()
 _TIMING_WORDS = frozenset(content_terms("long often frequently regularly many"))
 
 

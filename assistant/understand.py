@@ -165,6 +165,9 @@ class Understanding:
             base = stem(low)
             if len(base) >= 5 and any(t.startswith(base) for t in self._by_initial.get(low[0], ())):
                 continue  # another form of a corpus word ("resecting" of "resection"), not "resulting" misspelt
+            rests = [low[len(p) :] for p in _PREFIXES if low.startswith(p) and len(low) - len(p) >= 4]
+            if any(self.known.get(stem(rest), 0) > 0 for rest in rests):
+                continue  # a prefix and a corpus word ("restage", "nonsmoker"): a word, not "restate" misspelt
             best = self._closest(low)
             # A much shorter match is a stem ("noticed" is indexed as "notic"): not a word to show or search.
             if best is not None and len(best) >= len(low) - 1:
@@ -215,6 +218,10 @@ UBIQUITOUS = 0.5  # a term in more than this share of the passages says nothing 
 COMMON_ZIPF = 3.0  # wordfreq's Zipf scale: a word used at least once per million words is not a typo
 RARE_ZIPF = 2.0  # below this a word is too rare to be meant ("bigest" 1.9): a common word it is a typo of is looked for
 ENGLISH_WORDS = 100_000  # the commonest English words a typo may be of
+
+
+# Prefixes that make a word of another ("restage" of "stage"), each before at least four letters of it.
+_PREFIXES = ("re", "pre", "post", "non", "un", "anti", "over", "under", "co")
 
 
 def _common_english(word: str) -> bool:

@@ -667,3 +667,19 @@ def test_a_test_named_as_an_acronym_must_be_in_the_evidence(assistant):
     assert not answer.abstained and "PET-CT can be used instead of conventional imaging" in answer.claims[0][0]
     assert answer.claims[-1] == ("The indexed guidelines do not answer “is it safe in pregnancy”.", None)
     assert "pregnant" not in answer.text.split("The indexed guidelines")[0]
+
+
+def test_how_often_something_happens_is_answered_by_how_common_it_is(assistant):
+    """"how often" of a site of spread asks how common it is: it was refused as "do not give an interval"."""
+    answer = assistant.ask("and the brain, how often?", ["where does breast cancer spread most often?"], MBC)
+    assert not answer.abstained and "brain (16%)" in answer.claims[0][0]
+    # someone doing something ("how often do we ...") still asks for a schedule, which the corpus does not give
+    answer = assistant.ask("how often do we repeat the echo on herceptin?", [], MBC)
+    assert answer.abstained and "interval" in answer.text
+
+
+def test_a_prefixed_clinical_word_is_not_corrected_to_english(assistant):
+    """"restage" is "re" + the corpus's "stage", not a misspelt "restate"."""
+    answer = assistant.ask("how often to restage bone mets?", [], MBC)
+    assert not any(e["adds"] == "restate" for e in answer.understood["expansions"])
+    assert answer.abstained and "restage" in answer.text
