@@ -154,6 +154,27 @@ def _replaced(carried: str, new_terms: Sequence[str]) -> bool:
     return False
 
 
+# The two sides of a subgroup, as terms: a follow-up naming one side ("what about women?") carries none of
+# the other side's words from the turn before ("... in men?"), which would pull its sentences back.
+_SIDES = tuple(
+    (frozenset(content_terms(a)), frozenset(content_terms(b)))
+    for a, b in (
+        ("men man male males boy boys", "women woman female females girl girls"),
+        ("positive", "negative"),
+        ("early", "late advanced"),
+    )
+)
+
+
+def _contrasted(carried: str, new_terms: Sequence[str]) -> bool:
+    """`carried` is one side of a subgroup whose other side the follow-up names."""
+    for a, b in _SIDES:
+        for side, other in ((a, b), (b, a)):
+            if carried in other and any(t in side for t in new_terms):
+                return True
+    return False
+
+
 def _common_prefix(a: str, b: str) -> str:
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
@@ -177,7 +198,11 @@ def resolve(
     if not followup or not previous_query:
         return Resolution(question, False, reason, topics=own)
     new_terms = content_terms(question)
-    carried = tuple(t for t in content_terms(previous_query) if t not in new_terms and not _replaced(t, new_terms))
+    carried = tuple(
+        t
+        for t in content_terms(previous_query)
+        if t not in new_terms and not _replaced(t, new_terms) and not _contrasted(t, new_terms)
+    )
     query = f"{question} {' '.join(carried)}".strip() if carried else question
     return Resolution(query, True, reason, carried, of, own)
 

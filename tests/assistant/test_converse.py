@@ -52,6 +52,20 @@ def test_contrasted_term_is_replaced_not_carried():
     assert "postmenopausal" not in query
 
 
+@pytest.mark.parametrize(
+    "earlier, question, dropped",
+    [
+        ("what surgery do men usually get?", "and in women?", {"men", "male", "man"}),
+        ("first line for HER2-positive mbc?", "and HER2-negative?", {"positive"}),
+        ("options for early stage disease in pregnancy?", "and if it were late stage?", {"early"}),
+    ],
+)
+def test_a_follow_up_naming_the_other_side_of_a_subgroup_carries_none_of_the_first(earlier, question, dropped):
+    """"and in women?" after a question on men searched "... men male man" too, pulling the men's sentences."""
+    query = retrieval_query(question, [earlier], topics=TOPICS)
+    assert query.startswith(question) and not dropped & set(query.split())
+
+
 def test_context_chains_through_turns_and_respects_the_window():
     history = [FIRST, "What loading dose is used?"]
     assert "her2" in retrieval_query("Is it given weekly?", history)
