@@ -793,18 +793,38 @@ def embed_into(
 
 
 def _unstated_figures(question: str, evidence: Sequence[Passage]) -> tuple[list[str], list[str]]:
-    """The doses (a number with a dose unit, "600mg", "2.5 mg/kg") and cut-offs (a bounded percentage, "under
-    45%"; not a patient's value, "ER 5%") the question states that no evidence passage gives, read as the
-    claim verifier reads numbers."""
+    """The doses (a number with a dose unit, "600mg", "2.5 mg/kg", or a bare number before a schedule,
+    "pembro 200 q3w") and shares (a bounded percentage, "under 45%"; a figure offered for a percentage asked,
+    "what % ..., like 90?"; not a patient's value, "ER 5%") the question states that no evidence passage
+    gives, read as the claim verifier reads numbers."""
     from .verify import DOSE_UNITS, normalise, quantities
 
-    asked = [q for q in quantities(normalise(question)) if q.unit in DOSE_UNITS or q.unit == "%" and q.bound]
-    if not asked:
+    text = normalise(question)
+    asked = [q for q in quantities(text) if q.unit in DOSE_UNITS or q.unit == "%" and q.bound]
+    bare = [m.group(1) for m in _SCHEDULED.finditer(text)]
+    offered = [m.group(1) for m in _OFFERED.finditer(text)] if "%" in text or "percent" in text else []
+    if not asked and not bare and not offered:
         return [], []
-    given = {(q.value, q.unit) for p in evidence for q in quantities(normalise(p.text))}
+    found = [q for p in evidence for q in quantities(normalise(p.text))]
+    given = {(q.value, q.unit) for q in found}
+    values = {q.value for q in found}
     unstated = [q for q in asked if (q.value, q.unit) not in given]
     shown = [f"{q.value} {_WRITTEN.get(q.unit, q.unit)}" for q in unstated if q.unit != "%"]
-    return shown, [f"{q.value}%" for q in unstated if q.unit == "%"]
+    shown += [v for v in bare if v not in values]
+    shares = [float(q.value) for q in found if q.unit == "%" and re.fullmatch(r"\d+(?:\.\d+)?", q.value)]
+    # an offered figure is a guess: a share within 5 points of it is the answer ("about 50?": bone 51%)
+    guessed = [v for v in offered if not any(abs(float(v) - x) <= 5 for x in shares)]
+    return shown, [f"{q.value}%" for q in unstated if q.unit == "%"] + [f"{v}%" for v in guessed]
+
+
+# A number written without a unit right before a schedule is a dose ("pembro 200 q3w", "6 every 3 weeks"); a
+# number offered after "like", "about", ... in a question asking a percentage is a share ("like 90?").
+_SCHEDULED = re.compile(
+    r"(?<![\w./])(\d+(?:\.\d+)?)\s+(?=(?:q\d+w|qw|qd|od|bd|bid|tds|every\s+\d+\s+weeks?|weekly|daily)\b)", re.I
+)
+_OFFERED = re.compile(
+    r"\b(?:like|about|around|roughly|approximately|approx|maybe|say)\s*~?\s*(\d+(?:\.\d+)?)\b(?!\s*%)", re.I
+)
 
 
 _WRITTEN = {"gy": "Gy", "iu": "IU"}  # units as guidelines write them, where the verifier reads them lower-case

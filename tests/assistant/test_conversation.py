@@ -683,3 +683,28 @@ def test_a_prefixed_clinical_word_is_not_corrected_to_english(assistant):
     answer = assistant.ask("how often to restage bone mets?", [], MBC)
     assert not any(e["adds"] == "restate" for e in answer.understood["expansions"])
     assert answer.abstained and "restage" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, article, refusal",
+    [
+        # a dose written without its unit, before a schedule
+        ("TNBC mets on chemo - pembro 200 q3w ok to add?", MBC, "The indexed guidelines do not give a dose of 200."),
+        # a figure offered for a percentage the guideline never states ("most" is no figure)
+        (
+            "what % of male breast cancers are ER+, around 90?",
+            "male-breast-cancer",
+            "The indexed guidelines do not give 90%.",
+        ),
+    ],
+)
+def test_a_figure_offered_for_confirmation_that_no_passage_gives_is_refused(assistant, question, article, refusal):
+    """Each was answered with sentences that give no such figure, reading as a yes."""
+    answer = assistant.ask(question, [], article)
+    assert answer.abstained and answer.text == refusal
+
+
+def test_a_figure_the_passages_give_is_answered(assistant):
+    # the maintenance dose is 6 mg/kg every 3 weeks; bone takes 51% of metastases ("about 50" is a guess)
+    assert not assistant.ask("trastuzumab 6 q3w for maintenance?", [], MBC).abstained
+    assert not assistant.ask("what % of mets go to bone, about 50?", [], MBC).abstained
