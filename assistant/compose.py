@@ -454,6 +454,10 @@ class ExtractiveComposer:
         # among the evidence however far down it was retrieved, the open article's first (see _choose).
         own_words = [t for t in content_terms(request.corrected) if not _frames(request, t)]
         named = sorted((p for p in evidence if _names_section(own_words, p)), key=lambda p: not p.in_scope)[:1]
+        if _ASKS_SHARE.search(request.corrected) and any(_SHARE.search(p.text) for p in evidence):
+            # "what % of mets go to the liver?" is answered by a passage giving shares, not by the survival
+            # one retrieved first
+            evidence = [p for p in evidence if _SHARE.search(p.text)]
         evidence = (named + [p for p in evidence if p not in named])[: s.max_passages]
         doses, shares = _unstated_figures(request.corrected, evidence)
         unstated = doses + shares
@@ -604,6 +608,8 @@ class ExtractiveComposer:
                 # "anything else?": what was already discussed comes after
                 candidate.factor = ELSEWHERE if any(matches(t, said) for t in beyond) else 1.0
                 candidates.append(candidate)
+        if _ASKS_SHARE.search(request.corrected) and any(_SHARE.search(c.text) for c in candidates):
+            candidates = [c for c in candidates if _SHARE.search(c.text)]  # a share asked, a share given
         if not candidates:
             return []
         # A question made of a section's heading and nothing else ("What does the guideline say about
@@ -942,6 +948,12 @@ _DOING = re.compile(
     re.I,
 )
 _SHARE = re.compile(r"\d\s*%")
+# A question asking for a share: a passage or sentence giving one answers it before any other.
+_ASKS_SHARE = re.compile(
+    r"\b(?:what|which|how much)\s*(?:%|per ?cent(?:age)?\b|proportion\b|fraction\b|share\b)"
+    r"|%\s*of\b|\b(?:per ?cent(?:age)?|proportion|fraction) of\b",
+    re.I,
+)
 
 
 def _occurrence(question: str, text: str) -> tuple[str, ...]:

@@ -708,3 +708,17 @@ def test_a_figure_the_passages_give_is_answered(assistant):
     # the maintenance dose is 6 mg/kg every 3 weeks; bone takes 51% of metastases ("about 50" is a guess)
     assert not assistant.ask("trastuzumab 6 q3w for maintenance?", [], MBC).abstained
     assert not assistant.ask("what % of mets go to bone, about 50?", [], MBC).abstained
+
+
+@pytest.mark.parametrize(
+    "question, share",
+    [
+        ("what proportion of metastases end up in the brain?", "brain (16%)"),
+        ("wat percentage of mbc spreads to the lung", "lung (17%)"),
+    ],
+)
+def test_a_share_asked_is_answered_by_the_sentence_giving_it(assistant, question, share):
+    """The survival passage, retrieved first, was quoted ("Median survival is only 1 month with liver
+    metastases ..."), and the passage giving the shares was past the evidence kept."""
+    answer = assistant.ask(question, [], MBC)
+    assert not answer.abstained and share in answer.claims[0][0], answer.text
