@@ -722,3 +722,17 @@ def test_a_share_asked_is_answered_by_the_sentence_giving_it(assistant, question
     metastases ..."), and the passage giving the shares was past the evidence kept."""
     answer = assistant.ask(question, [], MBC)
     assert not answer.abstained and share in answer.claims[0][0], answer.text
+
+
+@pytest.mark.parametrize(
+    "history, question, article, lead",
+    [
+        # "drops" is the guideline's "falls"
+        (["lvef monitoring on trastuzumab?"], "and if it drops?", MBC, "stop trastuzumab if left ventricular"),
+        # "RF" is a risk factor, "biggest" the guideline's "main"
+        ([], "biggest RF for breast ca in women?", "breast-cancer-risk-prevention", "Older age is the main risk"),
+    ],
+)
+def test_everyday_clinical_shorthand_reaches_the_guidelines_words(assistant, history, question, article, lead):
+    answer = assistant.ask(question, history, article)
+    assert not answer.abstained and lead in answer.claims[0][0], answer.text
