@@ -424,11 +424,24 @@ class ExtractiveComposer:
             # No passage holds a question of several parts ("when can chemo start? and should the last dose
             # be before 35 weeks?"): the parts asked as questions that evidence answers on their own are
             # answered, and the others named as not answered (below).
-            # a part setting the scene ("pregnant at 20 weeks, can she have a PET-CT?") qualifies every other
-            scene = {t: w for c in clauses if not _ASKS.search(c) for t, w in salient.items() if t.lower() in _keys(c)}
-            parts = [(c, {t: w for t, w in salient.items() if t.lower() in _keys(c)} | scene) for c in clauses]
+            parts = [(c, {t: w for t, w in salient.items() if t.lower() in _keys(c)}) for c in clauses]
+            # a part setting the scene qualifies every other: the topics it names must be in a part's evidence
+            # too ("pregnant at 20 weeks, can she have a PET-CT?" is not answered by the staging sentence);
+            # men or women are left to the subgroup rules (_choose), which know "man" is "men"
+            scene = [
+                t
+                for c in clauses
+                if not _ASKS.search(c)
+                for t in salient
+                if t.lower() in _keys(c) and self._is_topic(request, t) and t not in _POPULATION
+            ]
             held = {
-                c: [p for p in passages if self._evidence(request, p, part, asked & set(part))[0]]
+                c: [
+                    p
+                    for p in passages
+                    if self._evidence(request, p, part, asked & set(part))[0]
+                    and all(self._covered(request, t, set(_terms(p))) for t in scene)
+                ]
                 for c, part in parts
                 if _ASKS.search(c) and not _POINTS_BACK.search(c) and any(self._is_topic(request, t) for t in part)
             }
@@ -719,8 +732,8 @@ class ExtractiveComposer:
         out = []
         for clause in clauses:
             part = {t: salient[t] for t in content_terms(clause) if t in salient}
-            if not part:
-                continue
+            if not part or not _ASKS.search(clause) and len(clauses) > 2:
+                continue  # a part setting the scene of the others asks nothing to answer
             held = False
             for p in evidence:
                 weighted, topics, aspects = self.coverage(request, part, _terms(p), asked & set(part))
@@ -948,6 +961,7 @@ _DOING = re.compile(
     re.I,
 )
 _SHARE = re.compile(r"\d\s*%")
+_POPULATION = frozenset(content_terms("men man male males women woman female females"))
 # A question asking for a share: a passage or sentence giving one answers it before any other.
 _ASKS_SHARE = re.compile(
     r"\b(?:what|which|how much)\s*(?:%|per ?cent(?:age)?\b|proportion\b|fraction\b|share\b)"
