@@ -71,6 +71,7 @@ GENERIC_ASPECTS = frozenset(
 )
 GENERIC_WEIGHT = 0.25
 HEAD_WORDS = frozenset(content_terms("tumour tumours tumor tumors cancer cancers disease"))  # never topics
+_POPULATION = frozenset(content_terms("men man male males women woman female females"))  # see _SUBGROUPS
 SPECIFIC_ASPECTS = frozenset(
     content_terms("dose doses dosing dosage schedule duration interval frequency years months weeks cutoff")
 )
@@ -961,7 +962,6 @@ _DOING = re.compile(
     re.I,
 )
 _SHARE = re.compile(r"\d\s*%")
-_POPULATION = frozenset(content_terms("men man male males women woman female females"))
 # A question asking for a share: a passage or sentence giving one answers it before any other.
 _ASKS_SHARE = re.compile(
     r"\b(?:what|which|how much)\s*(?:%|per ?cent(?:age)?\b|proportion\b|fraction\b|share\b)"
@@ -973,6 +973,8 @@ _ASKS_SHARE = re.compile(
 def _occurrence(question: str, text: str) -> tuple[str, ...]:
     """("how often",) when the question asks how common something is and `text` gives a share of it."""
     return ("how often",) if not _DOING.search(question) and _SHARE.search(text) else ()
+
+
 _TIMING_WORDS = frozenset(content_terms("long often frequently regularly many"))
 
 
