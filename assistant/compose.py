@@ -980,9 +980,11 @@ _TIMING_WORDS = frozenset(content_terms("long often frequently regularly many"))
 
 def _timing(request: Request) -> list[str]:
     """The times a question of one part asks for: "how long", "how often" (in a question of several parts
-    the part asking it is one the evidence may leave unanswered, and is named)."""
-    if len(_clauses(request.corrected)) > 1:
-        return []
+    the part asking it is one the evidence may leave unanswered, and is named; a part that only sets the
+    scene makes no second part)."""
+    clauses = _clauses(request.corrected)
+    if len(clauses) > 1 and sum(bool(_ASKS.search(c)) for c in clauses) != 1:
+        return []  # a part setting the scene ("HER2+ on T-DXd, how often ...?") makes no second question
     return [k for k, (asked, _) in _TIMING.items() if asked.search(request.corrected)]
 
 

@@ -736,3 +736,10 @@ def test_a_share_asked_is_answered_by_the_sentence_giving_it(assistant, question
 def test_everyday_clinical_shorthand_reaches_the_guidelines_words(assistant, history, question, article, lead):
     answer = assistant.ask(question, history, article)
     assert not answer.abstained and lead in answer.claims[0][0], answer.text
+
+
+def test_a_scene_before_a_how_often_question_does_not_excuse_the_missing_schedule(assistant):
+    """Re-running session 21's break-it probes: "periodically" was quoted for "how often" once "HER2+ on
+    T-DXd" counted as a second part (a question of several parts may leave its timing part unanswered)."""
+    answer = assistant.ask("HER2+ on T-DXd, how often to check LVEF?", [], MBC)
+    assert answer.abstained and "interval" in answer.text
