@@ -642,24 +642,6 @@ def test_a_word_that_frames_the_question_is_not_named_as_missing(assistant, ques
     assert not answer.abstained and lead in answer.claims[0][0], answer.text
 
 
-@pytest.mark.parametrize(
-    "question, article, said",
-    [
-        ("single 8 Gy fraction for a painful rib met?", MBC, "The indexed guidelines do not give a dose of 8 Gy."),
-        (
-            "is a chest x-ray ok for staging while she's pregnant",
-            "breast-cancer-pregnancy",
-            "The indexed guidelines do not mention x-ray.",
-        ),
-    ],
-)
-def test_a_radiation_dose_or_an_imaging_test_the_corpus_lacks_is_refused(assistant, question, article, said):
-    """Both were answered from sentences about something else: the resection sentence ("a single or few
-    metastases") and radiation therapy in pregnancy ("External radiation is not given ...")."""
-    answer = assistant.ask(question, [], article)
-    assert answer.abstained and answer.text == said
-
-
 def test_a_test_named_as_an_acronym_must_be_in_the_evidence(assistant):
     """"it" is the PET-CT: pregnancy sentences saying "early-stage" do not answer either part (they were
     quoted once "staging" read as "stage"); the staging sentence answers the first, the second is named."""
@@ -688,6 +670,13 @@ def test_a_prefixed_clinical_word_is_not_corrected_to_english(assistant):
 @pytest.mark.parametrize(
     "question, article, refusal",
     [
+        # a radiation dose; an imaging test the corpus lacks (a letter and a word)
+        ("single 8 Gy fraction for a painful rib met?", MBC, "The indexed guidelines do not give a dose of 8 Gy."),
+        (
+            "is a chest x-ray ok for staging while she's pregnant",
+            "breast-cancer-pregnancy",
+            "The indexed guidelines do not mention x-ray.",
+        ),
         # a dose written without its unit, before a schedule
         ("TNBC mets on chemo - pembro 200 q3w ok to add?", MBC, "The indexed guidelines do not give a dose of 200."),
         # a figure offered for a percentage the guideline never states ("most" is no figure)
@@ -698,8 +687,9 @@ def test_a_prefixed_clinical_word_is_not_corrected_to_english(assistant):
         ),
     ],
 )
-def test_a_figure_offered_for_confirmation_that_no_passage_gives_is_refused(assistant, question, article, refusal):
-    """Each was answered with sentences that give no such figure, reading as a yes."""
+def test_a_figure_or_test_no_passage_gives_is_refused_naming_it(assistant, question, article, refusal):
+    """Each was answered from sentences about something else (the resection sentence for 8 Gy, radiation
+    therapy in pregnancy for the x-ray) or giving no such figure, reading as a yes."""
     answer = assistant.ask(question, [], article)
     assert answer.abstained and answer.text == refusal
 
