@@ -18,8 +18,8 @@ USAGE_ERROR = 2
 # What `sweep` varies unless told: the fusion knobs the defaults were chosen from.
 DEFAULT_GRID: dict[str, tuple[float, ...]] = {"dense_weight": (1, 2, 4, 8), "rrf_k": (10, 20, 60)}
 SPLIT_HELP = (
-    "questions to evaluate: tune (SHA-1 of the id = 0 mod 10), test (the rest), all, or dev / dev2 / dev3 / dev4 / dev5"
-    " (only questions the dataset assigns to that split)"
+    "questions to evaluate: tune (SHA-1 of the id = 0 mod 10), test (the rest), all, or dev to dev6"
+    " (only questions the dataset assigns to that split: dev, dev2, ..., dev6)"
 )
 
 

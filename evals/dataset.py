@@ -24,7 +24,7 @@ class Query:
     exclude: list[str] = field(default_factory=list)  # strings (a wrong subgroup's) the answer must not hold
     missing: list[str] = field(default_factory=list)  # what an abstention or partial answer must name
     category: str | None = None
-    split: str | None = None  # "tune", "test" or "dev" to "dev5" when the dataset assigns it (whole chains)
+    split: str | None = None  # "tune", "test" or "dev" to "dev6" when the dataset assigns it (whole chains)
 
 
 @dataclass
@@ -74,9 +74,9 @@ def load_dataset(folder: Path) -> Dataset:
     return Dataset(folder.name, queries, qrels)
 
 
-SPLITS = ("all", "tune", "test", "dev", "dev2", "dev3", "dev4", "dev5")
+SPLITS = ("all", "tune", "test", "dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 # Splits a dataset may assign that belong to neither "tune" nor "test": only selected by their own name.
-APART = ("dev", "dev2", "dev3", "dev4", "dev5")
+APART = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 
 
 def in_tuning_split(query: Query | str) -> bool:
@@ -93,9 +93,9 @@ def in_tuning_split(query: Query | str) -> bool:
 
 
 def select_split(dataset: Dataset, split: str) -> Dataset:
-    """The dataset's questions (and their qrels) in `split`: "tune", "test" (the rest), "dev" to "dev5" or "all".
+    """The dataset's questions (and their qrels) in `split`: "tune", "test" (the rest), "dev" to "dev6" or "all".
 
-    "dev" to "dev5" are only the questions the dataset itself assigns to that split (none otherwise);
+    "dev" to "dev6" are only the questions the dataset itself assigns to that split (none otherwise);
     they belong to neither "tune" nor "test".
     """
     if split not in SPLITS:
