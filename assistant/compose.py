@@ -118,7 +118,7 @@ _PREDICATES = frozenset(
 )
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
 _MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish|ed|en)$")  # adjectives, participles, verbs
-_HEAD = r"(cancers?|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
+_HEAD = r"(cancers?|ca(?![\s-]*\d)|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
 # What people take or eat: the word before one of these names it ("soy foods", "green tea", "fish oil
 # supplements"), however short or common the word is.
 _INTAKE = r"(foods?|diets?|supplements?|products?|intake|consumption|teas?|extracts?|oils?|juices?|drinks?|milk)"
@@ -259,6 +259,8 @@ class ExtractiveComposer:
             return True
         if re.fullmatch(r"[a-z]-[a-z]{3,}", word.lower()):
             return True  # a letter and a word name a thing: "x-ray", "c-section", "t-cell"
+        if word.lower() in _effect_subject(request.corrected):
+            return True  # what "does smoking raise the risk?" asks about, however everyday the word
         if len(term) < 4:
             return False  # a short lower-case word ("zap", "pts") is chatter or shorthand, not a subject
         if _DRUG.search(term) or _DISEASE.search(term):
@@ -267,10 +269,10 @@ class ExtractiveComposer:
             return False  # "favourable", "nastier", "sequenced", "worsen": they qualify what is asked about
         if self._unknown_pair(request, term):
             return True  # two everyday words the corpus lacks, side by side, name a thing: "hair loss"
+        if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
+            return True  # a disease of its own: "prostate ca", "pancreatic cancer"
         if zipf(word.lower()) >= COMMON_ZIPF and self._modifies_known(request, term):
             return False  # a rare word names a thing of its own however it is used ("leptomeningeal spread")
-        if re.search(rf"\b{re.escape(term)}\w*[\s-]+{_HEAD}\b", request.corrected, re.I):
-            return True
         return zipf(word.lower()) < ENTITY_ZIPF
 
     def _unknown_pair(self, request: Request, term: str) -> bool:
@@ -304,6 +306,8 @@ class ExtractiveComposer:
             return False
         if term in _acronyms(request.corrected) and self.weights.knows(term):
             return True  # a test, marker or regimen written as an acronym ("PET-CT", "LVEF"): named, not a word
+        if any(term in content_terms(w) for w in _effect_subject(request.corrected)):
+            return True  # "does breastfeeding lower the risk?" is not answered by a sentence on what lowers it
         return any(all(x in request.topics for x in alt) for alt in self._alternatives(request, term))
 
     def _weight(self, request: Request, term: str) -> float:
@@ -381,10 +385,17 @@ class ExtractiveComposer:
             kept_keys = {k for c, no in zip(clauses, absent, strict=True) if not no for k in _keys(c)}
             dosed = bool(asked & _DOSING & kept_keys) and any(self._drug(request, t) for t in unmentioned)
             named_drug = any(self._drug(request, t) for t in salient if t not in unmentioned and t in kept_keys)
-            if not all(absent) and not any(t in compounds for t in unmentioned) and (named_drug or not dosed):
+            aside = {k for c, no in zip(clauses, absent, strict=True) if no for k in _keys(c)}
+            own = not any(_POINTS_BACK.search(c) for c, no in zip(clauses, absent, strict=True) if not no)
+            about_aside = self._points_to_unknown(request, salient, clauses, absent)
+            if (
+                not all(absent)
+                and not any(t in compounds for t in unmentioned)
+                and (named_drug or not dosed)
+                and not about_aside
+            ):
                 # the part set aside takes its own words with it: "what dexamethasone dose" asks for no dose
                 # of anything else
-                aside = {k for c, no in zip(clauses, absent, strict=True) if no for k in _keys(c)}
                 rest = {
                     t: w
                     for t, w in salient.items()
@@ -392,7 +403,6 @@ class ExtractiveComposer:
                 }
                 # ... when what is left names a subject of its own: "bone mets: bisphosphonate or denosumab, what
                 # dose?" is not "what dose?", nor "is PET-CT used? and is it safe in pregnancy?" about pregnancy
-                own = not any(_POINTS_BACK.search(c) for c, no in zip(clauses, absent, strict=True) if not no)
                 if own and any(self._is_topic(request, t) for t in rest):
                     salient = rest
                 else:
@@ -450,6 +460,22 @@ class ExtractiveComposer:
                 evidence = [p for p in passages if any(p in e for e in held.values())]
                 salient = {t: w for c, part in parts if held.get(c) for t, w in part.items()}
                 asked = asked & set(salient)
+        subject = self._effect_terms(request, salient)
+        if subject and evidence:
+            # "does breastfeeding lower the risk?": a passage answers with a sentence that says the two together,
+            # not one that names nursing for another reason
+            stated = [p for p in evidence if any(self._says_effect(request, salient, subject, t) for t in _texts(p))]
+            if not stated:
+                names = _words_for(request.corrected, subject)
+                return self._abstain(
+                    request,
+                    passages,
+                    disclaimer,
+                    f"The indexed guidelines do not say whether {_join(names)} changes the risk.",
+                    f"no evidence sentence says {_join(names)} together with a risk or an effect",
+                    missing=names,
+                )
+            evidence = stated
         timing = _timing(request)
         if timing and evidence:
             # "how long ...?", "how often ...?": a passage answers only with a sentence that gives a time and
@@ -493,7 +519,11 @@ class ExtractiveComposer:
             if request.refers_back and request.subject and not any(matches(t, have) for t in request.subject):
                 lacking.append(request.subject[0])
             names = _words_for(request.corrected + " " + request.query, lacking)
-            if found and names:
+            aside = _words_for(request.corrected, unmentioned)
+            if aside:
+                # a part set aside as unknown, and no evidence for the rest either: the unknown is what to say
+                text, names = f"The indexed guidelines do not mention {_join(aside)}.", aside
+            elif found and names:
                 text = (
                     f"The indexed guidelines do not cover this question: no passage addresses "
                     f"{_join(names)} together with {_join(_words_for(request.corrected, found) or found)}."
@@ -701,6 +731,36 @@ class ExtractiveComposer:
             return True
         return not total or sum(part[t] for t in lacking) / total >= self.settings.max_unknown
 
+    def _effect_terms(self, request: Request, salient: dict[str, float]) -> list[str]:
+        """What a "does X raise/lower the risk?" question asks about, as salient terms the corpus knows."""
+        heads = _effect_subject(request.corrected)
+        return [t for t in salient if self._known(request, t) and any(t in content_terms(w) for w in heads)]
+
+    def _says_effect(self, request: Request, salient: dict[str, float], subject: Sequence[str], text: str) -> bool:
+        """The sentence names the subject and a risk or an effect, or what else the question asks of it
+        ("the outlook")."""
+        said = content_terms(text)
+        if not any(self._covered(request, t, said) for t in subject):
+            return False
+        return any(t in _EFFECTS for t in said) or any(
+            self._covered(request, t, said) for t in salient if t not in subject and t not in GENERIC_ASPECTS
+        )
+
+    def _points_to_unknown(
+        self, request: Request, salient: dict[str, float], clauses: list[str], absent: list[bool]
+    ) -> bool:
+        """Whether a part kept points back ("could that raise his risk?") to an earlier part set aside that says
+        nothing the corpus knows ("guy using testosterone from the gym"): the question is about that part."""
+        for i, (clause, gone) in enumerate(zip(clauses, absent, strict=True)):
+            if not gone or any(
+                self._known(request, t) and t not in GENERIC_ASPECTS for t in salient if t.lower() in _keys(clause)
+            ):
+                continue
+            later = [c for c, no in zip(clauses[i + 1 :], absent[i + 1 :], strict=True) if not no]
+            if any(_POINTS_BACK.search(c) for c in later):
+                return True
+        return False
+
     def _drug(self, request: Request, term: str) -> bool:
         return drug_like(term, request.vocabulary_terms)
 
@@ -859,6 +919,31 @@ def _gives_dose(text: str) -> bool:
 
 def _stated(text: str) -> set[str]:
     return {t for m in _STATED.finditer(text) for t in content_terms(m.group())}
+
+
+# "does smoking raise the risk?", "is soy linked to breast cancer?": the words between the question's verb
+# and the effect asked about are what the question is about.
+_EFFECT = re.compile(
+    r"\b(?:does|do|did|can|could|will|would|might|may|is|are|was|were)\s+((?:[\w'/-]+\s+){1,4}?)"
+    r"(?:raise|raises|increase|increases|lower|lowers|reduce|reduces|cut|cuts|cause|causes|prevent|prevents"
+    r"|protect|protects|affect|affects|trigger|triggers|boost|boosts|worsen|worsens"
+    r"|(?:linked|associated|related|tied)\s+(?:to|with))\b",
+    re.I,
+)
+
+
+# What a sentence answering such a question says beside its subject: a risk, or an effect on it.
+_EFFECTS = frozenset(
+    content_terms(
+        """risk risks factor factors raise raises increase increases higher lower lowers reduce reduces protect
+        protective protects cause causes prevent prevents affect affects linked associated"""
+    )
+)
+
+
+def _effect_subject(question: str) -> frozenset[str]:
+    """The head word of each such subject: "soy" of "eating soy" ("regular exercise" is about exercise)."""
+    return frozenset(m.group(1).split()[-1].lower() for m in _EFFECT.finditer(question))
 
 
 @functools.lru_cache(maxsize=256)

@@ -733,3 +733,40 @@ def test_a_scene_before_a_how_often_question_does_not_excuse_the_missing_schedul
     T-DXd" counted as a second part (a question of several parts may leave its timing part unanswered)."""
     answer = assistant.ask("HER2+ on T-DXd, how often to check LVEF?", [], MBC)
     assert answer.abstained and "interval" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, article, named",
+    [
+        # what a risk question asks about, however everyday the word ("coffee", a three-letter "tea")
+        ("does drinking coffee raise breast cancer risk?", "breast-cancer-risk-prevention", "coffee"),
+        ("can green tea lower breast cancer risk", "breast-cancer-risk-prevention", "green tea"),
+        # another cancer, written with the clinician's "ca"
+        ("when to start prostate ca screening in men", "male-breast-cancer", "prostate"),
+        # the part "that" points back to is the part the guidelines lack
+        (
+            "man on testosterone from the gym for years, could that raise his breast cancer risk?",
+            "male-breast-cancer",
+            "testosterone",
+        ),
+    ],
+)
+def test_what_a_risk_question_is_about_must_be_in_the_guidelines(assistant, question, article, named):
+    """Each was answered with the article's general risk-factor sentences (older age, estrogen exposure,
+    radiation to the chest), which read as a yes or a no about something they never mention."""
+    answer = assistant.ask(question, [], article)
+    assert answer.abstained and answer.text == f"The indexed guidelines do not mention {named}.", answer.text
+
+
+def test_a_risk_question_is_answered_by_sentences_that_name_what_it_asks_about(assistant):
+    # "nursing" is in the guidelines (breastfeeding's synonym), but not as a protective factor: whatever is
+    # quoted names it; "what lowers the risk" in general (thermography, the first answer) is no answer
+    answer = assistant.ask("does breastfeeding lower breast cancer risk", [], "breast-cancer-risk-prevention")
+    assert answer.abstained or all("nursing" in text for text, n in answer.claims if n), answer.text
+    # and what the guidelines do name is answered, with a scene the guidelines know before "that"
+    answer = assistant.ask("can regular exercise reduce breast cancer risk?", [], "breast-cancer-risk-prevention")
+    assert not answer.abstained and "enough exercise" in answer.claims[0][0], answer.text
+    answer = assistant.ask(
+        "woman with very dense breasts on her mammogram, could that raise her risk", [], "breast-cancer-risk-prevention"
+    )
+    assert not answer.abstained and "very dense breast tissue" in answer.claims[0][0], answer.text
