@@ -37,7 +37,7 @@ from indexer.text import normalize_space, strip_markers
 
 from .converse import ASPECTS, moves_on
 from .types import Answer, Citation, Passage, Request, UsedSentence
-from .understand import COMMON_ZIPF, UBIQUITOUS
+from .understand import ASKS_FOR, COMMON_ZIPF, UBIQUITOUS
 
 if TYPE_CHECKING:
     from .index import SearchIndex
@@ -627,6 +627,10 @@ class ExtractiveComposer:
         focus = _focus(request.corrected)
         if focus in weight:
             weight[focus] *= FOCUS_WEIGHT
+        for alt in request.alternatives.get(ASKS_FOR, []):  # "where ...?": the sentence naming a site
+            for t in dict.fromkeys(alt):
+                weight[t] = FOCUS_WEIGHT * self.weights.idf(t)
+                asked.append(t)
         cap = 0.5 * sum(weight.values())
         named = _named_subgroups(request)
         beyond = _beyond(request)

@@ -35,11 +35,22 @@ _NOTATIONS = (
 )
 
 
+# What a question word asks for, in the words a guideline answers it with: "where does it spread?" is
+# answered by "the commonest site of spread", not by every sentence on metastases.
+_ANSWER_TYPES = (
+    (
+        re.compile(r"(?i)\bwhere\b(?=\s+(?:do|does|did|is|are|will|would|can|could|else)\b)"),
+        "site sites organ organs bone lung liver brain skin",
+    ),
+)
+ASKS_FOR = "where"  # the key under which `Understood.alternatives` holds what the question word asks for
+
+
 @dataclass(frozen=True)
 class Expansion:
     term: str  # what the question says (for spelling: the word as typed)
     adds: str  # what retrieval also searches for (for spelling: the word it replaces it with)
-    kind: str  # spelling | form | abbreviation | synonym | class | member
+    kind: str  # spelling | form | abbreviation | synonym | class | member | question
     source: str  # "corpus" for spelling, else vocabulary.yaml or the document a pattern came from
     via: str = ""  # for a class reached through an abbreviation: the name in between ("pembrolizumab")
 
@@ -64,6 +75,12 @@ class Understood:
             if e.kind == "spelling":
                 text = re.sub(rf"\b{re.escape(e.term)}\b", e.adds, text, count=1)
         return text
+
+    @property
+    def spelled_out(self) -> str:
+        """What the question's abbreviations and lay words stand for ("TNBC" -> "triple-negative breast
+        cancer"), without the synonyms and classes: what the question itself names."""
+        return " ".join(e.adds for e in self.expansions if e.kind in ("abbreviation", "lay"))
 
     def alternatives(self) -> dict[str, list[tuple[str, ...]]]:
         """For each term of the corrected question, the term sets that also count as saying it."""
@@ -122,6 +139,11 @@ class Understanding:
         for pattern, say in _NOTATIONS:  # "14/40" (weeks of pregnancy), "IIIB" (a stage's substage)
             for m in pattern.finditer(corrected):
                 expansions.append(Expansion(m.group(0), say(m), "abbreviation", "notation"))
+        for pattern, answer in _ANSWER_TYPES:  # "where does it spread?" is answered by a site
+            m = pattern.search(corrected)
+            adds = " ".join(w for w in answer.split() if self.weights.knows(stem(w)) and w not in corrected.lower())
+            if m and adds:
+                expansions.append(Expansion(m.group(0).lower(), adds, "question", "question word"))
         added = " ".join(e.adds for e in expansions if e.kind != "spelling")
         understood.text = f"{corrected} {added}".strip() if added else corrected
         return understood

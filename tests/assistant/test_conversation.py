@@ -770,3 +770,12 @@ def test_a_risk_question_is_answered_by_sentences_that_name_what_it_asks_about(a
         "woman with very dense breasts on her mammogram, could that raise her risk", [], "breast-cancer-risk-prevention"
     )
     assert not answer.abstained and "very dense breast tissue" in answer.claims[0][0], answer.text
+
+
+@pytest.mark.parametrize("question", ["where does breast cancer usually spread?", "where do breast mets go most often"])
+def test_where_is_answered_by_the_sentence_naming_the_sites(assistant, question):
+    """"Where does metastatic breast cancer spread?" quoted receptor discordance and trastuzumab sentences (every
+    sentence of the article speaks of metastases); the sites of spread were never shown."""
+    answer = assistant.ask(question, [], MBC)
+    assert not answer.abstained and "Bone is the commonest site of spread" in answer.claims[0][0], answer.text
+    assert any(e["kind"] == "question" and "site" in e["adds"] for e in answer.understood["expansions"])
