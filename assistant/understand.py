@@ -39,7 +39,8 @@ _NOTATIONS = (
 # answered by "the commonest site of spread", not by every sentence on metastases.
 _ANSWER_TYPES = (
     (
-        re.compile(r"(?i)\bwhere\b(?=\s+(?:do|does|did|is|are|will|would|can|could|else)\b)"),
+        # not "where can I ...", "where do we refer": those ask for a service, not a site of the disease
+        re.compile(r"(?i)\bwhere\b(?=\s+(?:do|does|did|is|are|will|would|else)\s+(?!i\b|we\b|you\b|one\b))"),
         "site sites organ organs bone lung liver brain skin",
     ),
 )
