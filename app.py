@@ -441,6 +441,13 @@ CLOSE_MENU_SCRIPT = """<script>
 </script>"""
 
 
+def scroll_now(key: str) -> None:
+    """Scroll the element with this key to the top of its pane, from inside a fragment's run."""
+    count = st.session_state["scripts"] = st.session_state.get("scripts", 0) + 1
+    if re.fullmatch(r"[A-Za-z0-9_-]+", key):
+        st.html(SCROLL_SCRIPT % (json.dumps(f".st-key-{key}"), count), unsafe_allow_javascript=True)
+
+
 def run_scripts() -> None:
     """After the page is drawn: the scroll this run's click (or the address's section) asked for, and
     closing the phone's menu after a choice. Each request is a new element (the counter), so a
@@ -633,7 +640,9 @@ def chat(assistant, article: dict, question: str | None, composer=None) -> None:
     every turn, and the question just asked, echoed at once while the guidelines are searched."""
     chats = tab_state().setdefault("chats", {})
     turns = chats.setdefault(article["id"], [])
-    with st.container(height=600, border=False, key="chat-pane"):
+    # No automatic scrolling to the pane's bottom (Streamlit's default beside chat messages): the newest turn
+    # is scrolled to its question instead, so a long answer is read from its first line.
+    with st.container(height=600, border=False, key="chat-pane", autoscroll=False):
         st.header("Have a follow-up question?", anchor=False)
         st.caption(md_escape(assistant.settings.disclaimer))
         live = st.empty()  # read out by screen readers when its text changes: "Searching", then the answer
@@ -654,7 +663,9 @@ def chat(assistant, article: dict, question: str | None, composer=None) -> None:
                 show_reply(assistant, article, i, asked, answer)
         if question:
             announce(live, "Searching the guidelines.")
-            show_question(question)
+            with st.container(key=f"asked-{len(turns)}"):
+                show_question(question)
+            scroll_now(f"asked-{len(turns)}")  # the question at once, with the searching state under it
             with st.chat_message("assistant"):
                 searching = st.empty()  # shown at once (st.spinner waits half a second), gone with the answer
                 searching.status("Searching the guidelines ...", state="running")
@@ -677,6 +688,9 @@ def chat(assistant, article: dict, question: str | None, composer=None) -> None:
                     turns.append((question, answer))
                     show_reply(assistant, article, len(turns) - 1, question, answer)
                     announce(live, spoken(answer))
+                    # the newest answer from its question and first line (how it was read, the direct answer),
+                    # not from the pane's bottom, where a long answer's first claims were out of view
+                    scroll_now(f"asked-{len(turns) - 1}")
         else:
             announce(live, st.session_state.get("announced", ""))
         if turns:

@@ -299,6 +299,7 @@ def _norm(term: str) -> str:
 def describe(expansions: Iterable[Mapping[str, str]], limit: int = 6) -> str:
     """One line for people, from `Understood.as_dict()["expansions"]`: `tretment → treatment; TNBC = ...`."""
     parts = []
-    for e in [e for e in expansions if e["kind"] != "synonym"][:limit]:  # synonyms would be noise to a reader
+    # synonyms, and the words a question word adds ("where" = site, organ, ...), would be noise to a reader
+    for e in [e for e in expansions if e["kind"] not in ("synonym", "question")][:limit]:
         parts.append(f"{e['term']} → {e['adds']}" if e["kind"] == "spelling" else f"{e['term']} = {e['adds']}")
     return "; ".join(parts)
