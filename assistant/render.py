@@ -157,10 +157,40 @@ def answer_claims(answer: Answer) -> list[tuple[str, int | None]]:
     return list(answer.claims) or ([(text, None)] if text else [])
 
 
+def claim_unresolved(answer: Answer) -> list[list[int]]:
+    """For each claim (as `answer_claims`), the reference numbers its own sentence cites that the article's
+    reference list lacks: a dose quoted from a sentence citing a missing [6] is flagged on its line."""
+    out = []
+    for text, n in answer_claims(answer):
+        found: set[int] = set()
+        c = next((c for c in answer.citations if c.n == n), None) if n else None
+        if c is not None and c.passage.kind == "article":
+            p = c.passage
+            listed = {r.n for r in p.references}
+            for s in c.sentences:
+                if s.text and s.text in text and (s.start, s.end) in p.sentences:
+                    found |= cited_numbers(p.sentence_texts[p.sentences.index((s.start, s.end))]) - listed
+        out.append(sorted(found))
+    return out
+
+
+def unresolved_note(numbers: Sequence[int]) -> str:
+    """What a claim line says of references its sentence cites that the list lacks ("" when none)."""
+    if not numbers:
+        return ""
+    cited = ", ".join(f"[{n}]" for n in numbers)
+    return f" (cites {cited}: not in the article's reference list)"
+
+
 def claims_markdown(answer: Answer) -> str:
-    """One bullet per claim, its source marker after it."""
+    """One bullet per claim, its source marker after it, and a flag when the sentence quoted cites a
+    reference the article's list lacks."""
     return "\n".join(
-        "- " + md_escape(text) + (f" \\[{source_label(n)}\\]" if n else "") for text, n in answer_claims(answer)
+        "- "
+        + md_escape(text)
+        + (f" \\[{source_label(n)}\\]" if n else "")
+        + (f" **{md_escape(unresolved_note(missing).strip())}**" if missing else "")
+        for (text, n), missing in zip(answer_claims(answer), claim_unresolved(answer), strict=True)
     )
 
 
@@ -202,7 +232,10 @@ def conversation_markdown(
             lines += ["_Written by the model; each statement checked against the source it cites._", ""]
         elif answer.note:
             lines += [f"_{answer.note}_", ""]
-        lines += [f"- {text}" + (f" [{source_label(n)}]" if n else "") for text, n in answer_claims(answer)]
+        lines += [
+            f"- {text}" + (f" [{source_label(n)}]" if n else "") + unresolved_note(missing)
+            for (text, n), missing in zip(answer_claims(answer), claim_unresolved(answer), strict=True)
+        ]
         lines.append("")
         if answer.dropped:  # counted, never quoted: an unverified statement does not travel in a shared file
             reasons = ", ".join(sorted({str(d.get("reason")) for d in answer.dropped}))

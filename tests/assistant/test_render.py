@@ -121,3 +121,20 @@ def test_coverage_names_kinds_sources_dates_and_review_status():
         "Articles updated 2025-03-02 to 2026-01-15 (1 without a date)",
         "Review status: reviewed 2, pending review 1",
     ]
+
+
+def test_a_claim_whose_sentence_cites_a_missing_reference_is_flagged_on_its_line(assistant):
+    """The trastuzumab dose cites [6], which the sample article's reference list lacks: the flag was only in
+    the collapsed source and the export's source list, never beside the dose a clinician reads."""
+    from assistant.render import claims_markdown, conversation_markdown
+
+    dose = assistant.ask("loading dose of trastuzumab?", [], "metastatic-breast-cancer")
+    assert not dose.abstained and "4 mg/kg" in dose.claims[0][0]
+    first_line = claims_markdown(dose).splitlines()[0].replace("\\", "")
+    assert "4 mg/kg" in first_line and "[S1] **(cites [6]: not in the article's reference list)**" in first_line
+    exported = conversation_markdown("T", [("loading dose of trastuzumab?", dose)])
+    assert "4 mg/kg" in exported and "[S1] (cites [6]: not in the article's reference list)" in exported
+    # a sentence citing listed references only ([1, 2]) carries no flag
+    sites = assistant.ask("where does breast cancer usually spread?", [], "metastatic-breast-cancer")
+    assert "Bone is the commonest site" in sites.claims[0][0]
+    assert "not in the article's reference list" not in claims_markdown(sites).splitlines()[0]
