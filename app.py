@@ -235,6 +235,11 @@ def sidebar_status(index: Path, assistant) -> None:
             )
 
 
+# Choosing an article: the phone's menu closes, and the article opens at its title (the pane would keep the
+# scroll position of the article read before, opening the new one mid-text with no title or dates in view).
+OPEN_ARTICLE = {"close_menu": True, "scroll": ".st-key-article-top"}
+
+
 def choose_article(assistant) -> dict | None:
     """The library in the sidebar: full-text search (results open an article only when clicked) and the
     list of articles. The open article is in the address (`?article=ID`), so a link opens it."""
@@ -259,7 +264,7 @@ def choose_article(assistant) -> dict | None:
             format_func=lambda i: md_escape(articles[i]["title"]),
             key="article_choice",
             on_change=st.session_state.update,
-            kwargs={"close_menu": True},
+            kwargs=OPEN_ARTICLE,
         )
     if st.query_params.get("article") != chosen:
         st.query_params["article"] = chosen
@@ -278,7 +283,7 @@ def library_results(assistant, query: str) -> None:
             md_escape(a["title"]),
             key=f"found:{a['id']}",
             on_click=st.session_state.update,
-            kwargs={"article_choice": a["id"], "close_menu": True},
+            kwargs={"article_choice": a["id"], **OPEN_ARTICLE},
             type="tertiary",
         )
         if snippet:
@@ -294,7 +299,8 @@ def article_view(assistant, article: dict) -> None:
     text's markers link to), unresolved references flagged. The passage a source marker was opened from is
     highlighted at the sentences the answer used, scrolled into view, with a way back to the answer."""
     meta = article["meta"]
-    st.title(md_escape(article["title"]), anchor=False)
+    with st.container(key="article-top"):  # where a newly chosen article opens (the pane kept its scroll)
+        st.title(md_escape(article["title"]), anchor=False)
     details = [
         f"Updated {meta['updated']}" if meta.get("updated") else None,
         f"Review status: {meta.get('review_status', 'unknown')}",
@@ -418,14 +424,24 @@ def scroll_once(key: str) -> None:
 
 
 # Static scripts, never built from corpus or user text (a scroll target is one of our own keys, checked).
-# Scroll: the element, once it is on the page, to the top of its pane.
+# Scroll: the element, once it is on the page, to the top of its pane (only the pane moves, not the page
+# around it: scrollIntoView also scrolled the page, cutting off the product line above the panes).
 SCROLL_SCRIPT = """<script>
 (() => {
   const selector = %s; let tries = 0;
+  const pane = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const y = getComputedStyle(p).overflowY;
+      if ((y === "auto" || y === "scroll") && p.scrollHeight > p.clientHeight) return p;
+    }
+    return null;
+  };
   const go = () => {
     const el = document.querySelector(selector);
     if (!el) { if (tries++ < 200) setTimeout(go, 50); return; }
-    el.scrollIntoView({block: "start"});
+    const p = pane(el);
+    if (p) p.scrollTop += el.getBoundingClientRect().top - p.getBoundingClientRect().top;
+    else el.scrollIntoView({block: "start"});
   };
   go();
 })(); /* request %d */

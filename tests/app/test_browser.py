@@ -426,6 +426,17 @@ def test_library_search_finds_words_of_the_text_and_opens_an_article_only_when_a
     assert page.evaluate("window.scrollY") == 0
     page.wait_for_function("() => location.search.includes('section=sec-male-breast-cancer-treatment')")  # shareable
     page.screenshot(path=str(tmp_path / "contents.png"))
+    # Another article chosen while this one is read far down opens at its title, dates and review status:
+    # the pane kept the scroll of the article before, opening the new one mid-text.
+    pane = page.locator(".st-key-article-pane")
+    page.wait_for_function("() => document.querySelector('.st-key-article-pane').scrollTop > 300")
+    sidebar.get_by_text("How is breast cancer managed during pregnancy?").click()
+    title = pane.get_by_role("heading", name="How is breast cancer managed during pregnancy?")
+    expect(title).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.st-key-article-pane').scrollTop < 50", timeout=10_000)
+    assert in_pane(pane, title) and in_pane(pane, pane.get_by_text("Review status:").first)
+    assert page.evaluate("window.scrollY") == 0
+    page.screenshot(path=str(tmp_path / "switched.png"))
     page.close()
 
 
