@@ -118,7 +118,9 @@ _PREDICATES = frozenset(
 )
 _DISEASE = re.compile(r"(oma|itis|emia|aemia|osis|pathy|plasia|ectomy|otomy)$")
 _MODIFIER = re.compile(r"(able|ible|ful|ous|ier|iest|less|ish|ed|en)$")  # adjectives, participles, verbs
-_HEAD = r"(cancers?|ca(?![\s-]*\d)|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
+# "ca" is cancer after a word ("prostate ca"), but not in a marker's name ("CA 15-3") nor calcium ("urine ca raised")
+_CA = r"ca(?![\s-]*\d)(?!\s+(?:raised|high|low|levels?|is|was)\b)"
+_HEAD = rf"(cancers?|{_CA}|tumou?rs?|disease|syndrome|carcinoma|neoplasm|malignancy|leuka?emia|lymphoma)"
 # What people take or eat: the word before one of these names it ("soy foods", "green tea", "fish oil
 # supplements"), however short or common the word is.
 _INTAKE = r"(foods?|diets?|supplements?|products?|intake|consumption|teas?|extracts?|oils?|juices?|drinks?|milk)"
@@ -259,7 +261,7 @@ class ExtractiveComposer:
             return True
         if re.fullmatch(r"[a-z]-[a-z]{3,}", word.lower()):
             return True  # a letter and a word name a thing: "x-ray", "c-section", "t-cell"
-        if word.lower() in _effect_subject(request.corrected):
+        if word.lower() in _effect_subject(request.corrected) & _effect_subject(request.question):  # as typed
             return True  # what "does smoking raise the risk?" asks about, however everyday the word
         if len(term) < 4:
             return False  # a short lower-case word ("zap", "pts") is chatter or shorthand, not a subject
@@ -306,8 +308,6 @@ class ExtractiveComposer:
             return False
         if term in _acronyms(request.corrected) and self.weights.knows(term):
             return True  # a test, marker or regimen written as an acronym ("PET-CT", "LVEF"): named, not a word
-        if any(term in content_terms(w) for w in _effect_subject(request.corrected)):
-            return True  # "does breastfeeding lower the risk?" is not answered by a sentence on what lowers it
         return any(all(x in request.topics for x in alt) for alt in self._alternatives(request, term))
 
     def _weight(self, request: Request, term: str) -> float:
@@ -460,22 +460,6 @@ class ExtractiveComposer:
                 evidence = [p for p in passages if any(p in e for e in held.values())]
                 salient = {t: w for c, part in parts if held.get(c) for t, w in part.items()}
                 asked = asked & set(salient)
-        subject = self._effect_terms(request, salient)
-        if subject and evidence:
-            # "does breastfeeding lower the risk?": a passage answers with a sentence that says the two together,
-            # not one that names nursing for another reason
-            stated = [p for p in evidence if any(self._says_effect(request, salient, subject, t) for t in _texts(p))]
-            if not stated:
-                names = _words_for(request.corrected, subject)
-                return self._abstain(
-                    request,
-                    passages,
-                    disclaimer,
-                    f"The indexed guidelines do not say whether {_join(names)} changes the risk.",
-                    f"no evidence sentence says {_join(names)} together with a risk or an effect",
-                    missing=names,
-                )
-            evidence = stated
         timing = _timing(request)
         if timing and evidence:
             # "how long ...?", "how often ...?": a passage answers only with a sentence that gives a time and
@@ -735,21 +719,6 @@ class ExtractiveComposer:
             return True
         return not total or sum(part[t] for t in lacking) / total >= self.settings.max_unknown
 
-    def _effect_terms(self, request: Request, salient: dict[str, float]) -> list[str]:
-        """What a "does X raise/lower the risk?" question asks about, as salient terms the corpus knows."""
-        heads = _effect_subject(request.corrected)
-        return [t for t in salient if self._known(request, t) and any(t in content_terms(w) for w in heads)]
-
-    def _says_effect(self, request: Request, salient: dict[str, float], subject: Sequence[str], text: str) -> bool:
-        """The sentence names the subject and a risk or an effect, or what else the question asks of it
-        ("the outlook")."""
-        said = content_terms(text)
-        if not any(self._covered(request, t, said) for t in subject):
-            return False
-        return any(t in _EFFECTS for t in said) or any(
-            self._covered(request, t, said) for t in salient if t not in subject and t not in GENERIC_ASPECTS
-        )
-
     def _points_to_unknown(
         self, request: Request, salient: dict[str, float], clauses: list[str], absent: list[bool]
     ) -> bool:
@@ -936,18 +905,22 @@ _EFFECT = re.compile(
 )
 
 
-# What a sentence answering such a question says beside its subject: a risk, or an effect on it.
-_EFFECTS = frozenset(
-    content_terms(
-        """risk risks factor factors raise raises increase increases higher lower lowers reduce reduces protect
-        protective protects cause causes prevent prevents affect affects linked associated"""
-    )
-)
+# Words after the subject that qualify the verb, not name a thing: "does alcohol significantly increase ...".
+_QUALIFIERS = frozenset("even really actually also still ever alone too much more less just only".split())
 
 
 def _effect_subject(question: str) -> frozenset[str]:
-    """The head word of each such subject: "soy" of "eating soy" ("regular exercise" is about exercise)."""
-    return frozenset(m.group(1).split()[-1].lower() for m in _EFFECT.finditer(question))
+    """The head word of each such subject: "soy" of "eating soy" ("regular exercise" is about exercise;
+    "alcohol" of "alcohol significantly"), when it is not an everyday word of general English ("kids",
+    "problems": Zipf 5 or more, chatter around what is asked)."""
+    heads = set()
+    for m in _EFFECT.finditer(question):
+        words = [w.lower() for w in m.group(1).split()]
+        while words and (words[-1] in _QUALIFIERS or words[-1].endswith("ly")):
+            words.pop()
+        if words and zipf(words[-1]) < 5.0:
+            heads.add(words[-1])
+    return frozenset(heads)
 
 
 @functools.lru_cache(maxsize=256)

@@ -116,19 +116,14 @@ class Resolution:
 
 
 def classify(
-    question: str,
-    previous_query: str | None,
-    topics: frozenset[str],
-    expanded: str | None = None,
-    spelled: str | None = None,
+    question: str, previous_query: str | None, topics: frozenset[str], expanded: str | None = None
 ) -> tuple[bool, str, tuple[str, ...]]:
     """(continues the conversation?, why, the question's own new topic terms).
 
     `expanded` is the question with its vocabulary expansions: a topic may be named in another form of its
     word ("a pregnant pt" names pregnancy), though not by a synonym the vocabulary adds ("family
-    history?" after a question on risk factors asks for more of that topic, not a new one). `spelled` is
-    the question with its abbreviations spelled out: "TNBC" names triple-negative disease itself."""
-    terms = content_terms(question) + content_terms(spelled or "")
+    history?" after a question on risk factors asks for more of that topic, not a new one)."""
+    terms = content_terms(question)
     before = set(content_terms(previous_query or ""))
     forms = [t for t in dict.fromkeys(content_terms(expanded or question)) if t in topics and t not in before]
     own = tuple(t for t in forms if any(t == w or len(_common_prefix(t, w)) >= 6 for w in terms))
@@ -144,7 +139,7 @@ def classify(
         return False, "new-topic", own
     if _PATIENT.search(question):
         return True, "patient", own
-    if len(content_terms(question)) < MIN_SELF_CONTAINED_TERMS:
+    if len(terms) < MIN_SELF_CONTAINED_TERMS:
         return True, "short", own
     return False, "self-contained", own
 
@@ -193,14 +188,13 @@ def resolve(
     topics: frozenset[str] = frozenset(),
     of: str | None = None,
     asked: str | None = None,
-    spelled: str | None = None,
 ) -> Resolution:
     """The retrieval query for `question`, given the retrieval query of the turn before it.
 
     `asked` is the question as the clinician wrote it (spelling corrected, nothing appended), which decides
     follow-up or new topic; `question` (with vocabulary expansions) is what the query is built from.
     """
-    followup, reason, own = classify(asked or question, previous_query, topics, expanded=question, spelled=spelled)
+    followup, reason, own = classify(asked or question, previous_query, topics, expanded=question)
     if not followup or not previous_query:
         return Resolution(question, False, reason, topics=own)
     new_terms = content_terms(question)
@@ -213,8 +207,7 @@ def resolve(
     return Resolution(query, True, reason, carried, of, own)
 
 
-# a question, or (as asked, with expansions), or (as asked, with expansions, with abbreviations spelled out)
-Turn = str | tuple[str, str] | tuple[str, str, str]
+Turn = str | tuple[str, str]  # a question, or (as asked, with expansions)
 
 
 def resolve_conversation(
@@ -228,27 +221,24 @@ def resolve_conversation(
     subject: tuple[str, ...] = ()
     window = list(history)[-turns:] if turns else []
     for earlier in window:
-        asked, text, spelled = _turn(earlier)
+        asked, text = _turn(earlier)
         before = set(content_terms(query or ""))
-        resolution = resolve(text, query, topics, asked=asked, spelled=spelled)
+        resolution = resolve(text, query, topics, asked=asked)
         named = tuple(t for t in content_terms(text) if t in topics and t not in before)
         if named:
             subject = named
         elif not resolution.followup:
             subject = ()
         query = resolution.query
-    asked, text, spelled = _turn(question)
-    of = _turn(window[-1])[0] if window else None
-    resolution = resolve(text, query, topics, of=of, asked=asked, spelled=spelled)
+    asked, text = _turn(question)
+    resolution = resolve(text, query, topics, of=_turn(window[-1])[0] if window else None, asked=asked)
     if resolution.followup:
         resolution = replace(resolution, subject=subject)
     return resolution
 
 
-def _turn(turn: Turn) -> tuple[str, str, str | None]:
-    if isinstance(turn, str):
-        return turn, turn, None
-    return (turn[0], turn[1], turn[2] if len(turn) == 3 else None)
+def _turn(turn: Turn) -> tuple[str, str]:
+    return (turn, turn) if isinstance(turn, str) else turn
 
 
 def retrieval_query(question: str, history: Sequence[str], turns: int = 2, topics: frozenset[str] = frozenset()) -> str:

@@ -99,8 +99,8 @@ class Assistant:
         turn, already computed by the caller.
         """
 
-        def turn(u: Understood) -> tuple[str, str, str]:
-            return u.corrected, u.text, u.spelled_out
+        def turn(u: Understood) -> tuple[str, str]:
+            return u.corrected, u.text
 
         current = understood or self.understanding(question.strip())
         if earlier is None:

@@ -40,7 +40,12 @@ _NOTATIONS = (
 _ANSWER_TYPES = (
     (
         # not "where can I ...", "where do we refer": those ask for a service, not a site of the disease
-        re.compile(r"(?i)\bwhere\b(?=\s+(?:do|does|did|is|are|will|would|else)\s+(?!i\b|we\b|you\b|one\b))"),
+        # and only of spread ("where does it spread / go / metastasise?"): "where to biopsy?" wants a lesion
+        re.compile(
+            r"(?i)\bwhere\b(?=\s+(?:do|does|did|is|are|will|would|else)\s+(?!i\b|we\b|you\b|one\b)"
+            r"(?:\S+\s+){0,5}?(?:usually\s+|most\s+|often\s+|commonly\s+|first\s+)*"
+            r"(?:spread|spreads|go|goes|travel|travels|metastasi[sz]e|metastasi[sz]es|end\s+up|seed|land)\b)"
+        ),
         "site sites organ organs bone lung liver brain skin",
     ),
 )
@@ -76,12 +81,6 @@ class Understood:
             if e.kind == "spelling":
                 text = re.sub(rf"\b{re.escape(e.term)}\b", e.adds, text, count=1)
         return text
-
-    @property
-    def spelled_out(self) -> str:
-        """What the question's abbreviations and lay words stand for ("TNBC" -> "triple-negative breast
-        cancer"), without the synonyms and classes: what the question itself names."""
-        return " ".join(e.adds for e in self.expansions if e.kind in ("abbreviation", "lay"))
 
     def alternatives(self) -> dict[str, list[tuple[str, ...]]]:
         """For each term of the corrected question, the term sets that also count as saying it."""

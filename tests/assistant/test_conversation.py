@@ -758,18 +758,24 @@ def test_what_a_risk_question_is_about_must_be_in_the_guidelines(assistant, ques
     assert answer.abstained and answer.text == f"The indexed guidelines do not mention {named}.", answer.text
 
 
-def test_a_risk_question_is_answered_by_sentences_that_name_what_it_asks_about(assistant):
-    # "nursing" is in the guidelines (breastfeeding's synonym), but not as a protective factor: whatever is
-    # quoted names it; "what lowers the risk" in general (thermography, the first answer) is no answer
-    answer = assistant.ask("does breastfeeding lower breast cancer risk", [], "breast-cancer-risk-prevention")
-    assert answer.abstained or all("nursing" in text for text, n in answer.claims if n), answer.text
-    # and what the guidelines do name is answered, with a scene the guidelines know before "that"
+def test_a_risk_question_about_what_the_guidelines_name_is_answered(assistant):
+    # what the guidelines do name is answered, with a scene the guidelines know before "that", and with
+    # words qualifying the verb after the subject ("significantly", "alone")
     answer = assistant.ask("can regular exercise reduce breast cancer risk?", [], "breast-cancer-risk-prevention")
     assert not answer.abstained and "enough exercise" in answer.claims[0][0], answer.text
     answer = assistant.ask(
         "woman with very dense breasts on her mammogram, could that raise her risk", [], "breast-cancer-risk-prevention"
     )
     assert not answer.abstained and "very dense breast tissue" in answer.claims[0][0], answer.text
+    answer = assistant.ask("does alcohol significantly increase bc risk", [], "breast-cancer-risk-prevention")
+    assert not answer.abstained and "drinking alcohol" in answer.claims[0][0], answer.text
+    # a known subject is not required in every sentence: the BRCA sentence says "inherited changes", not
+    # "mutations", and estrogen-only therapy is a protective factor (a check requiring the subject beside a
+    # risk word dropped both, found by a break-it pass)
+    answer = assistant.ask("do BRCA mutations raise risk", [], "breast-cancer-risk-prevention")
+    assert not answer.abstained and "BRCA1, BRCA2" in answer.claims[0][0], answer.text
+    answer = assistant.ask("does estrogen-only HRT raise risk", [], "breast-cancer-risk-prevention")
+    assert not answer.abstained and "estrogen-only hormone therapy" in answer.text, answer.text
 
 
 @pytest.mark.parametrize("question", ["where does breast cancer usually spread?", "where do breast mets go most often"])

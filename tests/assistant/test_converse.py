@@ -126,15 +126,3 @@ def test_a_synonym_the_vocabulary_adds_is_not_a_new_topic_of_the_question():
     followup, reason, own = classify("family history?", previous, topics, expanded=expanded)
     assert (followup, reason, own) == (True, "short", ())
 
-
-def test_an_abbreviation_names_its_topic_and_starts_afresh(assistant):
-    """"TNBC tx?" after a HER2 question was read as a short follow-up ("Answered as a follow-up to ...")
-    because only a synonym-like expansion named triple-negative disease; an abbreviation is the thing itself."""
-    topics = topic_vocabulary(["Triple-negative disease", "HER2-positive disease"])
-    previous = "HER2+ first line? HER2-positive"
-    spelled = "triple-negative breast cancer"
-    followup, reason, own = classify("TNBC tx?", previous, topics, expanded=f"TNBC tx? {spelled}", spelled=spelled)
-    assert (followup, reason) == (False, "new-topic") and "triple" in own
-    answer = assistant.ask("TNBC tx?", ["HER2+ first line?"], "metastatic-breast-cancer")
-    assert not answer.conversation["followup"]
-    assert "triple-negative" in answer.claims[0][0] and "trastuzumab" not in answer.text
