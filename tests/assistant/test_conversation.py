@@ -785,3 +785,17 @@ def test_where_is_answered_by_the_sentence_naming_the_sites(assistant, question)
     answer = assistant.ask(question, [], MBC)
     assert not answer.abstained and "Bone is the commonest site of spread" in answer.claims[0][0], answer.text
     assert any(e["kind"] == "question" and "site" in e["adds"] for e in answer.understood["expansions"])
+
+
+def test_where_to_biopsy_is_not_read_as_where_it_spreads(assistant):
+    """Site words added to every "where" question outranked the biopsy sentence (found by a break-it pass)."""
+    answer = assistant.ask("where is the best place to biopsy in a pt w bone mets", [], MBC)
+    assert not answer.abstained and "Biopsy a soft-tissue or visceral lesion" in answer.claims[0][0], answer.text
+    assert not any(e["kind"] == "question" for e in answer.understood["expansions"])
+
+
+def test_an_elliptical_drug_abbreviation_stays_a_follow_up_and_is_refused(assistant):
+    """"T-DXd?" after "HER2+ MBC?" asks about HER2-positive disease; read as a new topic it quoted the
+    triple-negative sentence on antibody-drug conjugates."""
+    answer = assistant.ask("T-DXd?", ["HER2+ MBC?"], MBC)
+    assert answer.conversation["followup"] and answer.abstained, answer.text
