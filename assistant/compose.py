@@ -503,10 +503,10 @@ class ExtractiveComposer:
             if request.refers_back and request.subject and not any(matches(t, have) for t in request.subject):
                 lacking.append(request.subject[0])
             names = _words_for(request.corrected + " " + request.query, lacking)
-            aside = _words_for(request.corrected, unmentioned)
-            if aside:
+            unknown_part = _words_for(request.corrected, unmentioned)
+            if unknown_part:
                 # a part set aside as unknown, and no evidence for the rest either: the unknown is what to say
-                text, names = f"The indexed guidelines do not mention {_join(aside)}.", aside
+                text, names = f"The indexed guidelines do not mention {_join(unknown_part)}.", unknown_part
             elif found and names:
                 text = (
                     f"The indexed guidelines do not cover this question: no passage addresses "

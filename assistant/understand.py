@@ -140,10 +140,10 @@ class Understanding:
             for m in pattern.finditer(corrected):
                 expansions.append(Expansion(m.group(0), say(m), "abbreviation", "notation"))
         for pattern, answer in _ANSWER_TYPES:  # "where does it spread?" is answered by a site
-            m = pattern.search(corrected)
+            asked = pattern.search(corrected)
             adds = " ".join(w for w in answer.split() if self.weights.knows(stem(w)) and w not in corrected.lower())
-            if m and adds:
-                expansions.append(Expansion(m.group(0).lower(), adds, "question", "question word"))
+            if asked and adds:
+                expansions.append(Expansion(asked.group(0).lower(), adds, "question", "question word"))
         added = " ".join(e.adds for e in expansions if e.kind != "spelling")
         understood.text = f"{corrected} {added}".strip() if added else corrected
         return understood
