@@ -909,6 +909,7 @@ _EFFECT = re.compile(
 _QUALIFIERS = frozenset("even really actually also still ever alone too much more less just only".split())
 
 
+@functools.lru_cache(maxsize=256)
 def _effect_subject(question: str) -> frozenset[str]:
     """The head word of each such subject: "soy" of "eating soy" ("regular exercise" is about exercise;
     "alcohol" of "alcohol significantly"), when it is not an everyday word of general English ("kids",
