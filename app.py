@@ -457,21 +457,30 @@ CLOSE_MENU_SCRIPT = """<script>
 </script>"""
 
 
+def _next_request() -> int:
+    """A new number for each script element, so that a repeated request runs again."""
+    count = st.session_state["scripts"] = st.session_state.get("scripts", 0) + 1
+    return count
+
+
+def _scroll(target: str, count: int) -> None:
+    """The scroll script for one of our own targets (a key's class or a section anchor), checked."""
+    if re.fullmatch(r"(\.st-key-|#sec-)[A-Za-z0-9_-]+", target):
+        st.html(SCROLL_SCRIPT % (json.dumps(target), count), unsafe_allow_javascript=True)
+
+
 def scroll_now(key: str) -> None:
     """Scroll the element with this key to the top of its pane, from inside a fragment's run."""
-    count = st.session_state["scripts"] = st.session_state.get("scripts", 0) + 1
-    if re.fullmatch(r"[A-Za-z0-9_-]+", key):
-        st.html(SCROLL_SCRIPT % (json.dumps(f".st-key-{key}"), count), unsafe_allow_javascript=True)
+    _scroll(f".st-key-{key}", _next_request())
 
 
 def run_scripts() -> None:
     """After the page is drawn: the scroll this run's click (or the address's section) asked for, and
-    closing the phone's menu after a choice. Each request is a new element (the counter), so a
-    repeated request runs again."""
-    count = st.session_state["scripts"] = st.session_state.get("scripts", 0) + 1
+    closing the phone's menu after a choice."""
+    count = _next_request()
     target = st.session_state.pop("scroll", None)
-    if target and re.fullmatch(r"(\.st-key-|#sec-)[A-Za-z0-9_-]+", target):
-        st.html(SCROLL_SCRIPT % (json.dumps(target), count), unsafe_allow_javascript=True)
+    if target:
+        _scroll(target, count)
     if st.session_state.pop("close_menu", False):
         st.html(CLOSE_MENU_SCRIPT % count, unsafe_allow_javascript=True)
 

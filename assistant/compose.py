@@ -725,9 +725,10 @@ class ExtractiveComposer:
         """Whether a part kept points back ("could that raise his risk?") to an earlier part set aside that says
         nothing the corpus knows ("guy using testosterone from the gym"): the question is about that part."""
         for i, (clause, gone) in enumerate(zip(clauses, absent, strict=True)):
-            if not gone or any(
-                self._known(request, t) and t not in GENERIC_ASPECTS for t in salient if t.lower() in _keys(clause)
-            ):
+            if not gone:
+                continue
+            keys = _keys(clause)
+            if any(self._known(request, t) and t not in GENERIC_ASPECTS for t in salient if t.lower() in keys):
                 continue
             later = [c for c, no in zip(clauses[i + 1 :], absent[i + 1 :], strict=True) if not no]
             if any(_POINTS_BACK.search(c) for c in later):
